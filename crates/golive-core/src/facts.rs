@@ -1,0 +1,181 @@
+//! The fact cache: each fact is collected at most once per run, only when a check asks for
+//! it, and shared by every check that needs it.
+
+use crate::config::Config;
+use crate::inputs::{Input, InputValue};
+use crate::model::Outcome;
+use std::any::{Any, TypeId};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
+
+/// Why a fact could not be collected. Checks turn it into an `error` outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactError {
+    pub message: String,
+}
+
+impl FactError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+
+    /// The outcome of a check that needed this fact: it could not decide.
+    pub fn outcome(&self) -> Outcome {
+        Outcome::error(self.message.clone())
+    }
+}
+
+impl fmt::Display for FactError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FactError {}
+
+/// Everything a run knows before it observes anything: where the repo is and which
+/// environment's inputs apply.
+#[derive(Debug, Clone, Default)]
+pub struct RunEnv {
+    pub root: PathBuf,
+    pub environment: Option<String>,
+    pub inputs: BTreeMap<Input, InputValue>,
+    pub env_files: Vec<String>,
+    pub compose_files: Vec<String>,
+    pub manifests: Vec<String>,
+    pub ca_file: Option<String>,
+    pub config: Arc<Config>,
+}
+
+impl RunEnv {
+    /// The value of an input the check declared in `requires` (the engine has made sure it
+    /// is set before the check runs).
+    pub fn input(&self, input: Input) -> Option<&str> {
+        match self.inputs.get(&input) {
+            Some(InputValue::Set(v)) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// A fact with one value per run.
+#[async_trait::async_trait]
+pub trait Fact: Sized + Send + Sync + 'static {
+    async fn collect(facts: &Facts) -> Result<Self, FactError>;
+}
+
+/// A fact with one value per key (an HTTP response per URL, a TLS handshake per host).
+#[async_trait::async_trait]
+pub trait KeyedFact: Sized + Send + Sync + 'static {
+    type Key: fmt::Debug + Clone + Send + Sync + 'static;
+    async fn collect(facts: &Facts, key: &Self::Key) -> Result<Self, FactError>;
+}
+
+type Slot = Arc<OnceCell<Result<Arc<dyn Any + Send + Sync>, FactError>>>;
+
+/// The per-run fact cache.
+pub struct Facts {
+    env: Arc<RunEnv>,
+    slots: Mutex<HashMap<(TypeId, String), Slot>>,
+}
+
+impl Facts {
+    pub fn new(env: RunEnv) -> Self {
+        Self {
+            env: Arc::new(env),
+            slots: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn env(&self) -> &RunEnv {
+        &self.env
+    }
+
+    fn slot(&self, key: (TypeId, String)) -> Slot {
+        // A poisoned lock only means another check panicked mid-insert; the map is still valid.
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots.entry(key).or_default().clone()
+    }
+
+    /// The fact of type `T`, collecting it on first use.
+    pub async fn get<T: Fact>(&self) -> Result<Arc<T>, FactError> {
+        let slot = self.slot((TypeId::of::<T>(), String::new()));
+        let r = slot
+            .get_or_init(|| async {
+                T::collect(self)
+                    .await
+                    .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+            })
+            .await;
+        downcast(r)
+    }
+
+    /// The fact of type `T` for `key`, collecting it on first use of that key.
+    pub async fn get_keyed<T: KeyedFact>(&self, key: &T::Key) -> Result<Arc<T>, FactError> {
+        let slot = self.slot((TypeId::of::<T>(), format!("{key:?}")));
+        let r = slot
+            .get_or_init(|| async {
+                T::collect(self, key)
+                    .await
+                    .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+            })
+            .await;
+        downcast(r)
+    }
+
+    /// How many distinct facts were collected (or attempted) so far.
+    pub fn collected(&self) -> usize {
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots.values().filter(|s| s.initialized()).count()
+    }
+}
+
+fn downcast<T: Send + Sync + 'static>(
+    r: &Result<Arc<dyn Any + Send + Sync>, FactError>,
+) -> Result<Arc<T>, FactError> {
+    match r {
+        Ok(any) => any
+            .clone()
+            .downcast::<T>()
+            .map_err(|_| FactError::new("internal: fact cache type mismatch")),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static COLLECTIONS: AtomicUsize = AtomicUsize::new(0);
+
+    struct Counted(usize);
+
+    #[async_trait::async_trait]
+    impl Fact for Counted {
+        async fn collect(_: &Facts) -> Result<Self, FactError> {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            Ok(Counted(COLLECTIONS.fetch_add(1, Ordering::SeqCst)))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_fact_is_collected_once_for_concurrent_readers() {
+        let facts = Arc::new(Facts::new(RunEnv::default()));
+        let mut handles = Vec::new();
+        for _ in 0..8 {
+            let f = facts.clone();
+            handles.push(tokio::spawn(async move { f.get::<Counted>().await.map(|c| c.0) }));
+        }
+        for h in handles {
+            assert_eq!(h.await.unwrap(), Ok(0));
+        }
+        assert_eq!(COLLECTIONS.load(Ordering::SeqCst), 1);
+        assert_eq!(facts.collected(), 1);
+    }
+}
