@@ -1,1 +1,47 @@
+//! The catalog: one check per file under `src/<domain>/`, listed by each domain's `CHECKS`
+//! and gathered here. Codes are stable and never reused.
 
+pub mod env;
+pub mod repo;
+mod support;
+
+use golive_core::Check;
+
+/// Every domain's checks, in catalog order.
+const DOMAINS: &[&[&dyn Check]] = &[env::CHECKS, repo::CHECKS];
+
+/// Every check golive knows.
+pub fn registry() -> Vec<&'static dyn Check> {
+    DOMAINS.iter().flat_map(|d| d.iter().copied()).collect()
+}
+
+/// The check with this code (case-insensitive).
+pub fn find(code: &str) -> Option<&'static dyn Check> {
+    registry()
+        .into_iter()
+        .find(|c| c.meta().code.eq_ignore_ascii_case(code.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_slugs_are_unique_and_well_formed() {
+        let mut codes = HashSet::new();
+        let mut slugs = HashSet::new();
+        for c in super::registry() {
+            let m = c.meta();
+            assert!(codes.insert(m.code), "duplicate code {}", m.code);
+            assert!(slugs.insert(m.slug), "duplicate slug {}", m.slug);
+            let letters = m.code.trim_end_matches(|ch: char| ch.is_ascii_digit());
+            assert!(!letters.is_empty() && letters.chars().all(|ch| ch.is_ascii_uppercase()), "{}", m.code);
+            assert_eq!(m.code.len() - letters.len(), 3, "{} needs three digits", m.code);
+            assert!(m.slug.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'), "{}", m.slug);
+            for (name, text) in [("what", m.doc.what), ("why", m.doc.why), ("fix", m.doc.fix), ("example", m.doc.example)] {
+                assert!(text.trim().len() >= 20, "{} doc section {name} is too short", m.code);
+            }
+            assert!(!m.summary.is_empty());
+        }
+    }
+}

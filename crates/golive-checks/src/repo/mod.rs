@@ -1,0 +1,5 @@
+//! Repository hygiene.
+
+use golive_core::Check;
+
+pub const CHECKS: &[&dyn Check] = &[];

@@ -1,0 +1,222 @@
+//! The environment files of the repository and the environment, parsed, with their role.
+
+use crate::envfile::{ParsedEnv, parse};
+use crate::repo_index::{FileKind, RepoIndex, is_env_file_name, is_test_or_example_path, read_text_capped};
+use golive_core::{Fact, FactError, Facts};
+
+/// What a file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvRole {
+    /// What the deploy will use: named in golive.toml, or `.env.production`-like by name or
+    /// content. Production rules apply.
+    Target,
+    /// `.env.example` and friends: the list of keys the app expects.
+    Template,
+    /// Anything else (`.env`, `.env.development`, test fixtures).
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvFile {
+    pub rel: String,
+    pub role: EnvRole,
+    /// Why the file has its role, for evidence ("named in golive.toml", "file name").
+    pub role_reason: String,
+    pub parsed: ParsedEnv,
+    /// Set when the file exists but could not be read; `parsed` is empty then.
+    pub read_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EnvFiles {
+    pub files: Vec<EnvFile>,
+    /// Files golive.toml names that do not exist.
+    pub missing_configured: Vec<String>,
+    /// Whether the targets came from golive.toml (otherwise from file names and contents).
+    pub configured: bool,
+}
+
+impl EnvFiles {
+    pub fn targets(&self) -> impl Iterator<Item = &EnvFile> {
+        self.files.iter().filter(|f| f.role == EnvRole::Target)
+    }
+
+    pub fn templates(&self) -> impl Iterator<Item = &EnvFile> {
+        self.files.iter().filter(|f| f.role == EnvRole::Template)
+    }
+}
+
+const TEMPLATE_MARKERS: &[&str] = &["example", "sample", "template", "dist", "defaults", "tpl"];
+const ENV_NAME_KEYS: &[&str] = &[
+    "ENVIRONMENT",
+    "APP_ENV",
+    "NODE_ENV",
+    "ENV",
+    "RAILS_ENV",
+    "RACK_ENV",
+    "FLASK_ENV",
+    "DJANGO_ENV",
+    "APP_ENVIRONMENT",
+    "ASPNETCORE_ENVIRONMENT",
+    "GO_ENV",
+    "MIX_ENV",
+];
+
+/// The variables that name the deployment environment.
+pub fn environment_name_keys() -> &'static [&'static str] {
+    ENV_NAME_KEYS
+}
+
+pub fn is_template_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower
+        .split(['.', '-', '_'])
+        .any(|part| TEMPLATE_MARKERS.contains(&part))
+}
+
+pub fn is_production_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    !is_template_name(&lower)
+        && lower
+            .split(['.', '-', '_'])
+            .any(|part| part == "production" || part == "prod")
+}
+
+pub fn is_production_value(v: &str) -> bool {
+    matches!(v.trim().to_ascii_lowercase().as_str(), "production" | "prod")
+}
+
+impl EnvFiles {
+    pub fn discover(
+        index: &RepoIndex,
+        configured: &[String],
+    ) -> Self {
+        let root = &index.root;
+        let mut rels: Vec<String> = index.of_kind(FileKind::EnvFile).map(|f| f.rel.clone()).collect();
+        // Env files are usually git-ignored, so the index does not see them: look at the root.
+        if let Ok(rd) = std::fs::read_dir(root) {
+            for entry in rd.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if is_env_file_name(&name.to_ascii_lowercase())
+                    && entry.file_type().is_ok_and(|t| t.is_file())
+                    && !rels.contains(&name)
+                {
+                    rels.push(name);
+                }
+            }
+        }
+        let configured_rels: Vec<String> = configured
+            .iter()
+            .map(|c| c.trim_start_matches("./").replace('\\', "/"))
+            .collect();
+        let mut missing = Vec::new();
+        for c in &configured_rels {
+            if root.join(c).is_file() {
+                if !rels.contains(c) {
+                    rels.push(c.clone());
+                }
+            } else {
+                missing.push(c.clone());
+            }
+        }
+        rels.sort();
+        rels.dedup();
+
+        let mut files = Vec::new();
+        for rel in rels {
+            let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
+            let (parsed, read_error) = match read_text_capped(&root.join(&rel), &rel) {
+                Ok(text) => (parse(&text), None),
+                Err(e) => (ParsedEnv::default(), Some(e.message)),
+            };
+            let (role, reason) = if configured_rels.contains(&rel) {
+                (EnvRole::Target, "named in golive.toml".to_string())
+            } else if is_template_name(&name) {
+                (EnvRole::Template, "template by file name".to_string())
+            } else if !configured_rels.is_empty() || is_test_or_example_path(&rel) {
+                (EnvRole::Other, "not a deploy target".to_string())
+            } else if is_production_name(&name) {
+                (EnvRole::Target, "production by file name".to_string())
+            } else if let Some(e) = ENV_NAME_KEYS
+                .iter()
+                .filter_map(|k| parsed.get(k))
+                .find(|e| is_production_value(&e.value))
+            {
+                (
+                    EnvRole::Target,
+                    format!("{} says production at line {}", e.key, e.line),
+                )
+            } else {
+                (EnvRole::Other, "not production by name or content".to_string())
+            };
+            files.push(EnvFile {
+                rel,
+                role,
+                role_reason: reason,
+                parsed,
+                read_error,
+            });
+        }
+        Self {
+            files,
+            missing_configured: missing,
+            configured: !configured_rels.is_empty(),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Fact for EnvFiles {
+    async fn collect(facts: &Facts) -> Result<Self, FactError> {
+        let index = facts.get::<RepoIndex>().await?;
+        let configured = facts.env().env_files.clone();
+        tokio::task::spawn_blocking(move || EnvFiles::discover(&index, &configured))
+            .await
+            .map_err(|e| FactError::new(format!("reading env files failed: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_by_name() {
+        assert!(is_production_name(".env.production"));
+        assert!(is_production_name(".env.prod"));
+        assert!(is_production_name("prod.env"));
+        assert!(!is_production_name(".env.production.example"));
+        assert!(!is_production_name(".env.productivity"));
+        assert!(is_template_name(".env.example"));
+        assert!(is_template_name(".env.sample"));
+        assert!(!is_template_name(".env"));
+    }
+
+    #[test]
+    fn discovers_ignored_root_files_and_assigns_roles() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(".gitignore"), "/.env*\n!.env.example\n").unwrap();
+        std::fs::write(root.join(".env.production"), "DEBUG=false\n").unwrap();
+        std::fs::write(root.join(".env.example"), "DEBUG=\n").unwrap();
+        std::fs::write(root.join(".env"), "APP_ENV=production\n").unwrap();
+        std::fs::create_dir_all(root.join("tests")).unwrap();
+        std::fs::write(root.join("tests/.env.prod"), "DEBUG=true\n").unwrap();
+        let index = RepoIndex::build(root).unwrap();
+        let ef = EnvFiles::discover(&index, &[]);
+        let roles: Vec<(&str, EnvRole)> = ef.files.iter().map(|f| (f.rel.as_str(), f.role)).collect();
+        assert_eq!(
+            roles,
+            vec![
+                (".env", EnvRole::Target),
+                (".env.example", EnvRole::Template),
+                (".env.production", EnvRole::Target),
+                ("tests/.env.prod", EnvRole::Other),
+            ]
+        );
+        let ef = EnvFiles::discover(&index, &["deploy/prod.env".into(), ".env".into()]);
+        assert_eq!(ef.missing_configured, vec!["deploy/prod.env".to_string()]);
+        let targets: Vec<&str> = ef.targets().map(|f| f.rel.as_str()).collect();
+        assert_eq!(targets, vec![".env"]);
+    }
+}
