@@ -1,4 +1,6 @@
 use crate::support::env_files;
+use golive_facts::EnvRole;
+use golive_facts::repo_index::is_test_or_example_path;
 use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Location, Outcome, Severity, Status};
 
 pub struct EnvFileSyntax;
@@ -10,7 +12,7 @@ static META: CheckMeta = CheckMeta {
     severity: Severity::High,
     summary: "Env files parse cleanly, and every env file golive.toml names exists",
     doc: CheckDoc {
-        what: "Parses every env file in the repository (`.env`, `.env.*`, `*.env`) and every file listed in \
+        what: "Parses every env file in the repository (`.env`, `.env.*`, `*.env`) (outside test, fixture and example directories) and every file listed in \
 `env_files` of the selected environment. Lines that are not `KEY=value`, invalid variable names and \
 unterminated quotes fail; a key assigned twice is a warning (the last assignment wins).",
         why: "docker compose, python-dotenv and the shell disagree on malformed lines: one skips them, \
@@ -46,6 +48,10 @@ impl Check for EnvFileSyntax {
             findings.inspected();
         }
         for file in &files.files {
+            // Deliberately broken fixtures under tests/ and examples/ are not deploy inputs.
+            if file.role != EnvRole::Target && is_test_or_example_path(&file.rel) {
+                continue;
+            }
             findings.inspected();
             if let Some(err) = &file.read_error {
                 findings.push(Status::Error, format!("cannot read: {err}"), Some(Location::file(file.rel.clone())));

@@ -1,0 +1,108 @@
+//! Command-line arguments. Parsing only; each command's wiring lives in its own module.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "golive",
+    version,
+    about = "Verify production-readiness checklists and gate the deploy",
+    long_about = "golive checks the repository, the env files, the live endpoints and the infrastructure \
+against a production-readiness checklist, lists what only a person can attest, and gates the deploy.\n\n\
+Exit codes: 0 ready, 1 not ready, 2 usage or input error."
+)]
+pub struct Cli {
+    /// Print only the verdict.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also show passing and skipped checks with their reasons.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// When to use colour (NO_COLOR is honoured with `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the checks and gate: exit 0 ready, 1 not ready, 2 input error.
+    Check(CheckArgs),
+    /// List every check: code, slug, category, severity, summary.
+    Rules(RulesArgs),
+    /// Show the full documentation of a check.
+    Explain(ExplainArgs),
+    /// Inspect the repository and write golive.toml and a starter PRODUCTION_CHECKLIST.md.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The repository to check.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The configuration file (default: PATH/golive.toml when it exists).
+    #[arg(long, short = 'c')]
+    pub config: Option<PathBuf>,
+    /// The environment of golive.toml whose inputs to use.
+    #[arg(long, short = 'e')]
+    pub env: Option<String>,
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Run only these checks: codes (ENV003), slugs (env-debug-off) or families (ENV).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Do not run these checks (same forms as --only).
+    #[arg(long, value_delimiter = ',')]
+    pub skip: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+    /// Write one markdown page per check into this directory (docs/checks).
+    #[arg(long, value_name = "DIR")]
+    pub write_docs: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A check code (REDIS002) or slug (redis-aof-enabled).
+    pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository to inspect.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Overwrite golive.toml and PRODUCTION_CHECKLIST.md when they exist.
+    #[arg(long)]
+    pub force: bool,
+}

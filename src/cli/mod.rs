@@ -1,0 +1,55 @@
+//! Wiring between arguments and the crates that do the work.
+
+mod args;
+mod check;
+mod explain;
+mod init;
+mod rules;
+mod style;
+
+use clap::Parser;
+
+/// Exit codes of every command.
+pub const EXIT_READY: i32 = 0;
+pub const EXIT_NOT_READY: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+pub fn main() -> i32 {
+    let cli = match args::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_READY };
+        }
+    };
+    let style = style::Style::detect(cli.color, cli.quiet, cli.verbose);
+    match cli.command {
+        args::Command::Check(a) => check::run(a, style),
+        args::Command::Rules(a) => rules::run(a),
+        args::Command::Explain(a) => explain::run(a),
+        args::Command::Init(a) => init::run(a, style),
+    }
+}
+
+/// Prints a one-line error and returns the usage exit code.
+pub fn fail_usage(message: impl std::fmt::Display) -> i32 {
+    eprintln!("golive: error: {message}");
+    EXIT_USAGE
+}
+
+/// Writes `text` to `path`, or to standard output.
+pub fn emit(text: &str, path: Option<&std::path::Path>) -> Result<(), String> {
+    match path {
+        Some(p) => std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display())),
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Ok(()) => Ok(()),
+                // A closed pipe (`golive rules | head`) is not an error worth reporting.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(format!("cannot write to standard output: {e}")),
+            }
+        }
+    }
+}
