@@ -1,1 +1,4 @@
+//! golive's integration tests: one binary, modules by subject.
 
+mod check_fixtures;
+mod support;

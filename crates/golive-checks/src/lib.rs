@@ -1,14 +1,52 @@
 //! The catalog: one check per file under `src/<domain>/`, listed by each domain's `CHECKS`
 //! and gathered here. Codes are stable and never reused.
 
+pub mod commands;
+pub mod compose;
+pub mod contract;
+pub mod docker;
 pub mod env;
+pub mod http;
+pub mod k8s;
+pub mod load;
+pub mod otel;
+pub mod postgres;
+pub mod prometheus;
+pub mod redis;
 pub mod repo;
-mod support;
+pub mod s3;
+pub mod secrets;
+pub mod support;
+pub mod tls;
+pub mod vars;
+pub mod vault;
 
 use golive_core::Check;
 
 /// Every domain's checks, in catalog order.
-const DOMAINS: &[&[&dyn Check]] = &[env::CHECKS, repo::CHECKS];
+const DOMAINS: &[&[&dyn Check]] = &[
+    // static: the repository and its configuration
+    env::CHECKS,
+    repo::CHECKS,
+    docker::CHECKS,
+    compose::CHECKS,
+    k8s::CHECKS,
+    secrets::CHECKS,
+    contract::CHECKS,
+    vars::CHECKS,
+    // live: the running service
+    http::CHECKS,
+    tls::CHECKS,
+    load::CHECKS,
+    // infrastructure
+    postgres::CHECKS,
+    redis::CHECKS,
+    s3::CHECKS,
+    vault::CHECKS,
+    prometheus::CHECKS,
+    otel::CHECKS,
+    commands::CHECKS,
+];
 
 /// Every check golive knows.
 pub fn registry() -> Vec<&'static dyn Check> {

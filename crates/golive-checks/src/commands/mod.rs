@@ -1,0 +1,5 @@
+//! commands checks.
+
+use golive_core::Check;
+
+pub const CHECKS: &[&dyn Check] = &[];

@@ -1,0 +1,5 @@
+//! contract checks.
+
+use golive_core::Check;
+
+pub const CHECKS: &[&dyn Check] = &[];

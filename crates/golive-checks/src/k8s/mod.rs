@@ -1,0 +1,5 @@
+//! k8s checks.
+
+use golive_core::Check;
+
+pub const CHECKS: &[&dyn Check] = &[];

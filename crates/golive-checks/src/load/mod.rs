@@ -1,0 +1,5 @@
+//! load checks.
+
+use golive_core::Check;
+
+pub const CHECKS: &[&dyn Check] = &[];

@@ -1,0 +1,5 @@
+//! prometheus checks.
+
+use golive_core::Check;
+
+pub const CHECKS: &[&dyn Check] = &[];

@@ -1,0 +1,5 @@
+//! s3 checks.
+
+use golive_core::Check;
+
+pub const CHECKS: &[&dyn Check] = &[];

@@ -1,0 +1,5 @@
+//! tls checks.
+
+use golive_core::Check;
+
+pub const CHECKS: &[&dyn Check] = &[];

@@ -1,0 +1,5 @@
+//! vars checks.
+
+use golive_core::Check;
+
+pub const CHECKS: &[&dyn Check] = &[];
