@@ -1,4 +1,6 @@
 //! golive's integration tests: one binary, modules by subject.
 
 mod check_fixtures;
+mod cli;
+mod docs;
 mod support;

@@ -2,7 +2,7 @@
 
 use golive_core::{CheckCx, Findings, Location, Outcome};
 use golive_facts::envfile::EnvEntry;
-use golive_facts::{EnvFile, EnvFiles, RepoIndex};
+use golive_facts::{EnvFile, EnvFiles};
 use std::sync::Arc;
 
 /// The env files fact, or the `error` outcome a check returns when it could not be read.
@@ -10,12 +10,9 @@ pub async fn env_files(cx: &CheckCx<'_>) -> Result<Arc<EnvFiles>, Outcome> {
     cx.facts.get::<EnvFiles>().await.map_err(|e| e.outcome())
 }
 
-pub async fn repo_index(cx: &CheckCx<'_>) -> Result<Arc<RepoIndex>, Outcome> {
-    cx.facts.get::<RepoIndex>().await.map_err(|e| e.outcome())
-}
-
 /// The reason a production env-file check has nothing to look at.
-pub const NO_TARGET_ENV: &str = "no production env file found (.env.production, .env.prod*, or env_files in golive.toml)";
+pub const NO_TARGET_ENV: &str =
+    "no production env file found (.env.production, .env.prod*, or env_files in golive.toml)";
 
 /// Visits the effective entries of every target env file whose key satisfies `select`.
 /// Each visited file counts as inspected only when at least one key matched.
@@ -45,7 +42,12 @@ pub fn at(file: &EnvFile, entry: &EnvEntry) -> Location {
 
 /// true/false as config files write them; `None` for anything else.
 pub fn parse_bool(v: &str) -> Option<bool> {
-    match v.trim().trim_matches(['"', '\'']).to_ascii_lowercase().as_str() {
+    match v
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "true" | "1" | "yes" | "on" | "y" | "t" => Some(true),
         "false" | "0" | "no" | "off" | "n" | "f" | "" => Some(false),
         _ => None,
@@ -55,10 +57,10 @@ pub fn parse_bool(v: &str) -> Option<bool> {
 /// Splits a list-valued setting: JSON array, or comma/space/semicolon separated.
 pub fn split_list(v: &str) -> Vec<String> {
     let t = v.trim();
-    if t.starts_with('[') {
-        if let Ok(items) = serde_json::from_str::<Vec<String>>(t) {
-            return items;
-        }
+    if t.starts_with('[')
+        && let Ok(items) = serde_json::from_str::<Vec<String>>(t)
+    {
+        return items;
     }
     t.trim_matches(['[', ']'])
         .split([',', ' ', ';', '\t', '\n'])
@@ -113,8 +115,14 @@ mod tests {
 
     #[test]
     fn lists() {
-        assert_eq!(split_list("[\"https://a\", \"https://b\"]"), vec!["https://a", "https://b"]);
-        assert_eq!(split_list("https://a,https://b"), vec!["https://a", "https://b"]);
+        assert_eq!(
+            split_list("[\"https://a\", \"https://b\"]"),
+            vec!["https://a", "https://b"]
+        );
+        assert_eq!(
+            split_list("https://a,https://b"),
+            vec!["https://a", "https://b"]
+        );
         assert_eq!(split_list("*"), vec!["*"]);
     }
 }

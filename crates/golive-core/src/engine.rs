@@ -7,7 +7,7 @@ use crate::facts::Facts;
 use crate::inputs::InputValue;
 use crate::model::{CheckResult, ItemRef, Outcome, Status};
 use crate::params::{ParamValue, Params};
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -62,7 +62,10 @@ pub fn plan(
             return Err(PlanError::Config(InputError {
                 file: file.clone(),
                 line: Some(d.line),
-                message: format!("disable: {}", unknown_name_message("check", &d.code, &codes)),
+                message: format!(
+                    "disable: {}",
+                    unknown_name_message("check", &d.code, &codes)
+                ),
             }));
         }
     }
@@ -71,7 +74,10 @@ pub fn plan(
             return Err(PlanError::Config(InputError {
                 file: file.clone(),
                 line: Some(w.line),
-                message: format!("waiver: {}", unknown_name_message("check", &w.check, &codes)),
+                message: format!(
+                    "waiver: {}",
+                    unknown_name_message("check", &w.check, &codes)
+                ),
             }));
         }
     }
@@ -81,7 +87,11 @@ pub fn plan(
             return Err(PlanError::Config(InputError {
                 file: file.clone(),
                 line: Some(code.line),
-                message: format!("[checks.{}]: {}", code.code, unknown_name_message("check", &code.code, &codes)),
+                message: format!(
+                    "[checks.{}]: {}",
+                    code.code,
+                    unknown_name_message("check", &code.code, &codes)
+                ),
             }));
         };
         let meta = check.meta();
@@ -121,7 +131,8 @@ pub fn plan(
         if config.disable.iter().any(|d| d.code == meta.code) {
             continue;
         }
-        if !selection.only.is_empty() && !selection.only.iter().any(|s| matches_selector(*check, s)) {
+        if !selection.only.is_empty() && !selection.only.iter().any(|s| matches_selector(*check, s))
+        {
             continue;
         }
         if selection.skip.iter().any(|s| matches_selector(*check, s)) {
@@ -185,35 +196,36 @@ pub async fn run(
 ) -> Vec<CheckResult> {
     let run_deadline = tokio::time::Instant::now() + limits.deadline;
     let limits = limits.clone();
-    let mut results: Vec<(usize, CheckResult)> = futures::stream::iter(plan.into_iter().enumerate())
-        .map(|(idx, planned)| {
-            let facts = facts.clone();
-            let limits = limits.clone();
-            async move {
-                let started = Instant::now();
-                let outcome = run_one(&planned, &facts, &limits, run_deadline).await;
-                let outcome = apply_waivers(planned.check.meta().code, outcome, waivers, today);
-                let meta = planned.check.meta();
-                let result = CheckResult {
-                    check: Some(meta.code.to_string()),
-                    slug: Some(meta.slug.to_string()),
-                    category: meta.category,
-                    severity: meta.severity,
-                    status: outcome.status,
-                    message: outcome.message,
-                    item: planned.item.clone(),
-                    locations: outcome.locations,
-                    evidence: outcome.evidence,
-                    fix: outcome.fix,
-                    duration_ms: started.elapsed().as_millis() as u64,
-                };
-                on_result(&result);
-                (idx, result)
-            }
-        })
-        .buffer_unordered(limits.concurrency)
-        .collect()
-        .await;
+    let mut results: Vec<(usize, CheckResult)> =
+        futures::stream::iter(plan.into_iter().enumerate())
+            .map(|(idx, planned)| {
+                let facts = facts.clone();
+                let limits = limits.clone();
+                async move {
+                    let started = Instant::now();
+                    let outcome = run_one(&planned, &facts, &limits, run_deadline).await;
+                    let outcome = apply_waivers(planned.check.meta().code, outcome, waivers, today);
+                    let meta = planned.check.meta();
+                    let result = CheckResult {
+                        check: Some(meta.code.to_string()),
+                        slug: Some(meta.slug.to_string()),
+                        category: meta.category,
+                        severity: meta.severity,
+                        status: outcome.status,
+                        message: outcome.message,
+                        item: planned.item.clone(),
+                        locations: outcome.locations,
+                        evidence: outcome.evidence,
+                        fix: outcome.fix,
+                        duration_ms: started.elapsed().as_millis() as u64,
+                    };
+                    on_result(&result);
+                    (idx, result)
+                }
+            })
+            .buffer_unordered(limits.concurrency)
+            .collect()
+            .await;
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
 }
@@ -235,7 +247,9 @@ async fn run_one(
             None => {
                 return Outcome::skipped(match &env.environment {
                     Some(name) => format!("needs {input}, which environment {name} does not set"),
-                    None => format!("needs {input}: no environment selected (set one in golive.toml)"),
+                    None => {
+                        format!("needs {input}: no environment selected (set one in golive.toml)")
+                    }
                 });
             }
         }
@@ -252,10 +266,14 @@ async fn run_one(
         facts,
         params: &planned.params,
     };
-    // Checks are pure but may wait on collectors that do blocking work; spawn keeps one slow
-    // check from starving the others, and a panic becomes an error instead of killing the run.
-    match tokio::time::timeout_at(check_deadline, planned.check.run(&cx)).await {
-        Ok(outcome) => outcome,
+    // A bug in one check must not take the whole run (and its other verdicts) down with it.
+    let guarded = std::panic::AssertUnwindSafe(planned.check.run(&cx)).catch_unwind();
+    match tokio::time::timeout_at(check_deadline, guarded).await {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(_)) => Outcome::error(format!(
+            "internal error: {} panicked; please report it",
+            meta.code
+        )),
         Err(_) if check_deadline == run_deadline && check_deadline < now + limits.check_timeout => {
             Outcome::error(format!(
                 "timed out: the whole-run deadline of {}s was reached",
@@ -286,16 +304,171 @@ pub fn apply_waivers(
         return outcome;
     };
     if w.until < today {
-        outcome
-            .evidence
-            .push(format!("waiver by {} expired on {}: {}", w.by, w.until, w.reason));
+        outcome.evidence.push(format!(
+            "waiver by {} expired on {}: {}",
+            w.by, w.until, w.reason
+        ));
         return outcome;
     }
-    outcome.evidence.insert(
-        0,
-        format!("was {}: {}", outcome.status, outcome.message),
-    );
+    outcome
+        .evidence
+        .insert(0, format!("was {}: {}", outcome.status, outcome.message));
     outcome.status = Status::Waived;
     outcome.message = format!("waived by {} until {}: {}", w.by, w.until, w.reason);
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{CheckDoc, CheckMeta};
+    use crate::facts::RunEnv;
+    use crate::inputs::Input;
+    use crate::model::{Category, Severity};
+
+    const DOC: CheckDoc = CheckDoc {
+        what: "w",
+        why: "w",
+        fix: "f",
+        example: "e",
+    };
+
+    struct NeedsApi;
+    static NEEDS_API: CheckMeta = CheckMeta {
+        code: "TST001",
+        slug: "needs-api",
+        category: Category::Health,
+        severity: Severity::High,
+        summary: "s",
+        doc: DOC,
+        params: &[],
+        requires: &[Input::ApiUrl],
+        keywords: &[],
+    };
+    #[async_trait::async_trait]
+    impl Check for NeedsApi {
+        fn meta(&self) -> &'static CheckMeta {
+            &NEEDS_API
+        }
+        async fn run(&self, cx: &CheckCx<'_>) -> Outcome {
+            Outcome::pass(format!(
+                "saw {}",
+                cx.facts.env().input(Input::ApiUrl).unwrap_or("?")
+            ))
+        }
+    }
+
+    struct Sleeper;
+    static SLEEPER: CheckMeta = CheckMeta {
+        code: "TST002",
+        slug: "sleeper",
+        category: Category::Performance,
+        severity: Severity::Critical,
+        summary: "s",
+        doc: DOC,
+        params: &[],
+        requires: &[],
+        keywords: &[],
+    };
+    #[async_trait::async_trait]
+    impl Check for Sleeper {
+        fn meta(&self) -> &'static CheckMeta {
+            &SLEEPER
+        }
+        async fn run(&self, _: &CheckCx<'_>) -> Outcome {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Outcome::pass("never")
+        }
+    }
+
+    static REGISTRY: &[&dyn Check] = &[&NeedsApi, &Sleeper];
+
+    async fn run_with(env: RunEnv, limits: Limits, waivers: &[Waiver]) -> Vec<CheckResult> {
+        let plan = plan(REGISTRY, &Config::default(), &Selection::default()).unwrap();
+        run(
+            plan,
+            Arc::new(Facts::new(env)),
+            &limits,
+            waivers,
+            jiff::civil::date(2026, 11, 22),
+            &|_| {},
+        )
+        .await
+    }
+
+    fn limits(timeout_ms: u64, deadline_ms: u64) -> Limits {
+        Limits {
+            check_timeout: Duration::from_millis(timeout_ms),
+            deadline: Duration::from_millis(deadline_ms),
+            concurrency: 4,
+        }
+    }
+
+    #[tokio::test]
+    async fn missing_inputs_skip_unresolved_inputs_error_and_slow_checks_time_out() {
+        let r = run_with(RunEnv::default(), limits(50, 5000), &[]).await;
+        assert_eq!(r[0].status, Status::Skipped);
+        assert!(r[0].message.contains("api_url"), "{}", r[0].message);
+        assert_eq!(r[1].status, Status::Error);
+        assert!(r[1].message.contains("timed out"), "{}", r[1].message);
+
+        let mut env = RunEnv::default();
+        env.inputs.insert(
+            Input::ApiUrl,
+            InputValue::Unresolved("api_url: environment variable API is not set".into()),
+        );
+        let r = run_with(env, limits(50, 5000), &[]).await;
+        assert_eq!(r[0].status, Status::Error);
+        assert!(r[0].message.contains("API is not set"));
+
+        let mut env = RunEnv::default();
+        env.inputs
+            .insert(Input::ApiUrl, InputValue::Set("http://127.0.0.1:1".into()));
+        let r = run_with(env, limits(50, 5000), &[]).await;
+        assert_eq!(r[0].status, Status::Pass);
+    }
+
+    #[tokio::test]
+    async fn the_run_deadline_bounds_every_check() {
+        let started = std::time::Instant::now();
+        let r = run_with(RunEnv::default(), limits(60_000, 100), &[]).await;
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(r[1].status, Status::Error);
+        assert!(r[1].message.contains("deadline"), "{}", r[1].message);
+    }
+
+    #[test]
+    fn waivers_apply_until_they_expire() {
+        let today = jiff::civil::date(2026, 11, 22);
+        let w = |until| Waiver {
+            check: "X001".into(),
+            reason: "accepted".into(),
+            until,
+            by: "bob".into(),
+            line: 1,
+        };
+        let o = apply_waivers(
+            "X001",
+            Outcome::fail("bad"),
+            &[w(jiff::civil::date(2026, 12, 1))],
+            today,
+        );
+        assert_eq!(o.status, Status::Waived);
+        assert!(o.evidence[0].contains("was fail: bad"));
+        let o = apply_waivers(
+            "X001",
+            Outcome::fail("bad"),
+            &[w(jiff::civil::date(2026, 11, 1))],
+            today,
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.evidence.iter().any(|e| e.contains("expired")));
+        let o = apply_waivers(
+            "X001",
+            Outcome::pass("ok"),
+            &[w(jiff::civil::date(2026, 12, 1))],
+            today,
+        );
+        assert_eq!(o.status, Status::Pass);
+    }
 }

@@ -1,10 +1,18 @@
 //! Collectors: they observe the world and return typed facts, never a verdict.
 
+pub mod ci;
+pub mod deps;
+pub mod docs;
 pub mod env_files;
+pub mod env_reads;
 pub mod envfile;
 pub mod git;
 pub mod repo_index;
 
+pub use ci::CiConfig;
+pub use deps::Dependencies;
+pub use docs::RepoDocs;
 pub use env_files::{EnvFile, EnvFiles, EnvRole};
+pub use env_reads::EnvReads;
 pub use git::GitFiles;
 pub use repo_index::{FileKind, IndexedFile, RepoIndex};

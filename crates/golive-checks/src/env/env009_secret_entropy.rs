@@ -1,6 +1,9 @@
 use crate::support::{NO_TARGET_ENV, at, env_files, name_matches, visit_target_vars};
 use golive_core::redact::{redact, shannon_bits_per_char};
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Outcome, ParamKind, ParamSpec,
+    Severity,
+};
 
 pub struct SecretEntropy;
 
@@ -13,7 +16,7 @@ static META: CheckMeta = CheckMeta {
     doc: CheckDoc {
         what: "In each production env file, variables matching `keys` (signing and encryption \
 secrets: `*SECRET_KEY*`, `*JWT*SECRET*`, `*SIGNING_KEY*`, `*ENCRYPTION_KEY*`, `NEXTAUTH_SECRET`, \
-`*SESSION_SECRET*`) must carry at least `min_bits` bits of entropy, estimated from the length and \
+`*SESSION_SECRET*`; provider-issued keys such as `STRIPE_*` and `AWS_*` are excluded by `exclude`) must carry at least `min_bits` bits of entropy, estimated from the length and \
 the alphabet the value draws from (hex 4 bits a character, base64 6, printable ASCII 6.5), and \
 lowered for repetitive values. Empty values and placeholders are ENV008's business and not \
 repeated here.",
@@ -24,16 +27,34 @@ sign a token for any user. RFC 7518 asks for a key at least as long as the hash 
         example: "```\n# fails: about 60 bits\nJWT_SECRET=my-company-jwt-2024\n# passes\nJWT_SECRET=6b1f0c9e3d2a…(64 hex characters)\n```",
     },
     params: &[
-        ParamSpec { name: "min_bits", kind: ParamKind::Int, default: "256", help: "minimum estimated entropy in bits" },
+        ParamSpec {
+            name: "min_bits",
+            kind: ParamKind::Int,
+            default: "256",
+            help: "minimum estimated entropy in bits",
+        },
         ParamSpec {
             name: "keys",
             kind: ParamKind::List,
             default: "*SECRET_KEY*,*JWT*SECRET*,*JWT*KEY,*SIGNING_KEY*,*ENCRYPTION_KEY*,*NEXTAUTH_SECRET*,*SESSION_SECRET*,*APP_SECRET*,*COOKIE_SECRET*",
             help: "variable-name globs the rule applies to",
         },
+        ParamSpec {
+            name: "exclude",
+            kind: ParamKind::List,
+            default: "STRIPE_*,AWS_*,GITHUB_*,GITLAB_*,SLACK_*,SENDGRID_*,TWILIO_*,OPENAI_*,ANTHROPIC_*,GOOGLE_*,AZURE_*,MAILGUN_*,PAYPAL_*",
+            help: "variable-name globs of provider-issued keys, whose strength the provider sets",
+        },
     ],
     requires: &[],
-    keywords: &["entropy", "256 bits", "cryptographically random", "JWT_SECRET", "SECRET_KEY", "min bits"],
+    keywords: &[
+        "entropy",
+        "256 bits",
+        "cryptographically random",
+        "JWT_SECRET",
+        "SECRET_KEY",
+        "min bits",
+    ],
 };
 
 /// Estimated entropy of a secret, in bits: length times the bits per character of the
@@ -49,7 +70,9 @@ pub fn estimate_bits(value: &str) -> f64 {
     let lower = v.chars().any(|c| c.is_ascii_lowercase());
     let upper = v.chars().any(|c| c.is_ascii_uppercase());
     let digit = v.chars().any(|c| c.is_ascii_digit());
-    let b64 = v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'));
+    let b64 = v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'));
     let per_char: f64 = if is_digits {
         10f64.log2()
     } else if is_hex {
@@ -81,6 +104,7 @@ impl Check for SecretEntropy {
     async fn run(&self, cx: &CheckCx<'_>) -> Outcome {
         let min_bits = cx.params.int("min_bits") as f64;
         let keys = cx.params.list("keys").to_vec();
+        let exclude = cx.params.list("exclude").to_vec();
         let files = match env_files(cx).await {
             Ok(f) => f,
             Err(o) => return o,
@@ -89,7 +113,10 @@ impl Check for SecretEntropy {
         visit_target_vars(
             &files,
             &mut findings,
-            |k| keys.iter().any(|p| name_matches(p, k)),
+            |k| {
+                keys.iter().any(|p| name_matches(p, k))
+                    && !exclude.iter().any(|p| name_matches(p, k))
+            },
             |file, e, f| {
                 if super::env008_secrets_not_default::default_reason(&e.value).is_some() {
                     return;
@@ -97,7 +124,11 @@ impl Check for SecretEntropy {
                 let bits = estimate_bits(&e.value);
                 if bits < min_bits {
                     f.fail(
-                        format!("{} has about {bits:.0} bits of entropy, under {min_bits:.0} {}", e.key, redact(&e.value)),
+                        format!(
+                            "{} has about {bits:.0} bits of entropy, under {min_bits:.0} {}",
+                            e.key,
+                            redact(&e.value)
+                        ),
                         at(file, e),
                     );
                 }
