@@ -3,4 +3,6 @@
 mod check_fixtures;
 mod cli;
 mod docs;
+mod init;
+mod robustness;
 mod support;
