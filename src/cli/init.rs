@@ -4,8 +4,8 @@
 use super::args::InitArgs;
 use super::style::Style;
 use golive_core::Category;
-use golive_facts::repo_index::{FileKind, RepoIndex, is_test_or_example_path};
 use golive_facts::EnvFiles;
+use golive_facts::repo_index::{FileKind, RepoIndex, is_test_or_example_path};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::Path;
@@ -24,9 +24,12 @@ pub struct Survey {
 }
 
 fn is_manifest(index: &RepoIndex, rel: &str) -> bool {
-    let Ok(text) = index.read_text(rel) else { return false };
+    let Ok(text) = index.read_text(rel) else {
+        return false;
+    };
     let head: String = text.chars().take(8192).collect();
-    head.lines().any(|l| l.starts_with("apiVersion:")) && head.lines().any(|l| l.starts_with("kind:"))
+    head.lines().any(|l| l.starts_with("apiVersion:"))
+        && head.lines().any(|l| l.starts_with("kind:"))
 }
 
 pub fn survey(root: &Path) -> Result<Survey, String> {
@@ -42,7 +45,11 @@ pub fn survey(root: &Path) -> Result<Survey, String> {
             FileKind::CiWorkflow => s.ci_workflows.push(f.rel.clone()),
             FileKind::HelmChart => s.helm_charts.push(f.dir().to_string()),
             FileKind::Yaml if !f.rel.contains("/templates/") && is_manifest(&index, &f.rel) => {
-                manifest_dirs.insert(if f.dir().is_empty() { f.rel.clone() } else { f.dir().to_string() });
+                manifest_dirs.insert(if f.dir().is_empty() {
+                    f.rel.clone()
+                } else {
+                    f.dir().to_string()
+                });
             }
             _ => {}
         }
@@ -50,7 +57,13 @@ pub fn survey(root: &Path) -> Result<Survey, String> {
         if f.name() == "alembic.ini" {
             migrations.insert(format!("{} (alembic)", f.rel));
         }
-        for marker in ["alembic/versions/", "migrations/", "db/migrate/", "prisma/migrations/", "db/migration/"] {
+        for marker in [
+            "alembic/versions/",
+            "migrations/",
+            "db/migrate/",
+            "prisma/migrations/",
+            "db/migration/",
+        ] {
             if let Some(i) = lower.find(marker) {
                 migrations.insert(f.rel[..i + marker.len() - 1].to_string());
             }
@@ -60,7 +73,11 @@ pub fn survey(root: &Path) -> Result<Survey, String> {
     s.migrations = migrations.into_iter().collect();
     let env = EnvFiles::discover(&index, &[]);
     s.env_targets = env.targets().map(|f| f.rel.clone()).collect();
-    s.env_templates = env.templates().filter(|f| deployable(&f.rel)).map(|f| f.rel.clone()).collect();
+    s.env_templates = env
+        .templates()
+        .filter(|f| deployable(&f.rel))
+        .map(|f| f.rel.clone())
+        .collect();
     Ok(s)
 }
 
@@ -71,14 +88,23 @@ fn toml_list(items: &[String]) -> String {
 
 pub fn golive_toml(s: &Survey) -> String {
     let mut t = String::new();
-    let _ = writeln!(t, "# golive.toml, written by `golive init`. Review it: `golive check` reads it.");
-    let _ = writeln!(t, "# Credentials never go in this file: use ${{VAR}} references to the environment.");
+    let _ = writeln!(
+        t,
+        "# golive.toml, written by `golive init`. Review it: `golive check` reads it."
+    );
+    let _ = writeln!(
+        t,
+        "# Credentials never go in this file: use ${{VAR}} references to the environment."
+    );
     let _ = writeln!(t);
     let _ = writeln!(t, "checklist = \"PRODUCTION_CHECKLIST.md\"");
     let _ = writeln!(t, "default_environment = \"production\"");
     let _ = writeln!(t);
     let _ = writeln!(t, "[gate]");
-    let _ = writeln!(t, "# Failing checks at or above this severity block the deploy (exit 1).");
+    let _ = writeln!(
+        t,
+        "# Failing checks at or above this severity block the deploy (exit 1)."
+    );
     let _ = writeln!(t, "severity = \"high\"");
     let _ = writeln!(t);
     let _ = writeln!(t, "[environments.production]");
@@ -102,11 +128,19 @@ pub fn golive_toml(s: &Survey) -> String {
         let _ = writeln!(t, "env_files = {}", toml_list(&s.env_targets));
     }
     if s.compose_files.is_empty() {
-        let _ = writeln!(t, "# compose_files = [\"docker-compose.yml\", \"docker-compose.prod.yml\"]");
+        let _ = writeln!(
+            t,
+            "# compose_files = [\"docker-compose.yml\", \"docker-compose.prod.yml\"]"
+        );
     } else {
         let _ = writeln!(t, "compose_files = {}", toml_list(&s.compose_files));
     }
-    let manifests: Vec<String> = s.manifest_dirs.iter().chain(&s.helm_charts).cloned().collect();
+    let manifests: Vec<String> = s
+        .manifest_dirs
+        .iter()
+        .chain(&s.helm_charts)
+        .cloned()
+        .collect();
     if manifests.is_empty() {
         let _ = writeln!(t, "# manifests = [\"k8s\"]");
     } else {
@@ -125,16 +159,25 @@ pub fn golive_toml(s: &Survey) -> String {
         }
     }
     if !found.is_empty() {
-        let _ = writeln!(t, "# Also found (checked from the repository index, nothing to configure):");
+        let _ = writeln!(
+            t,
+            "# Also found (checked from the repository index, nothing to configure):"
+        );
         for f in found {
             let _ = writeln!(t, "{f}");
         }
         let _ = writeln!(t);
     }
-    let _ = writeln!(t, "# Parameter overrides, per check (see `golive explain CODE`):");
+    let _ = writeln!(
+        t,
+        "# Parameter overrides, per check (see `golive explain CODE`):"
+    );
     let _ = writeln!(t, "# [checks.ENV009]");
     let _ = writeln!(t, "# min_bits = 256");
-    let _ = writeln!(t, "# disable = [\"REPO005\"]   (top level, before any table)");
+    let _ = writeln!(
+        t,
+        "# disable = [\"REPO005\"]   (top level, before any table)"
+    );
     t
 }
 
@@ -150,7 +193,10 @@ pub fn checklist(s: &Survey) -> String {
         .into_iter()
         .filter(|c| registry.iter().any(|k| k.meta().category == *c))
         .collect();
-    let _ = writeln!(t, "## Quick Status\n\n| Category | Status |\n|----------|--------|");
+    let _ = writeln!(
+        t,
+        "## Quick Status\n\n| Category | Status |\n|----------|--------|"
+    );
     for c in &cats {
         let _ = writeln!(t, "| {c} | ⬜ Not Started |");
     }
@@ -170,9 +216,21 @@ pub fn checklist(s: &Survey) -> String {
     if !s.migrations.is_empty() {
         let _ = writeln!(t, "- [ ] Backup snapshot taken before running migrations");
     }
-    let _ = writeln!(t, "- [ ] Deviations from this checklist documented (`golive waive`)\n");
-    let _ = writeln!(t, "## Sign-off\n\n| Role | Name | Date | Notes |\n|------|------|------|-------|");
-    for role in ["Developer", "Tech Lead", "Security", "Operations", "Product Owner"] {
+    let _ = writeln!(
+        t,
+        "- [ ] Deviations from this checklist documented (`golive waive`)\n"
+    );
+    let _ = writeln!(
+        t,
+        "## Sign-off\n\n| Role | Name | Date | Notes |\n|------|------|------|-------|"
+    );
+    for role in [
+        "Developer",
+        "Tech Lead",
+        "Security",
+        "Operations",
+        "Product Owner",
+    ] {
         let _ = writeln!(t, "| {role} | | | |");
     }
     t
@@ -188,7 +246,10 @@ pub fn run(a: InitArgs, style: Style) -> i32 {
     if !a.force {
         for p in [&toml_path, &list_path] {
             if p.exists() {
-                return super::fail_usage(format!("{} exists; use --force to overwrite it", p.display()));
+                return super::fail_usage(format!(
+                    "{} exists; use --force to overwrite it",
+                    p.display()
+                ));
             }
         }
     }

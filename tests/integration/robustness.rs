@@ -19,7 +19,11 @@ impl Rng {
         let bytes: Vec<u8> = (0..len)
             .map(|_| {
                 let r = self.next();
-                if r % 5 == 0 { (r >> 8) as u8 } else { ALPHABET[(r >> 8) as usize % ALPHABET.len()] }
+                if r % 5 == 0 {
+                    (r >> 8) as u8
+                } else {
+                    ALPHABET[(r >> 8) as usize % ALPHABET.len()]
+                }
             })
             .collect();
         String::from_utf8_lossy(&bytes).into_owned()
@@ -58,8 +62,20 @@ fn hostile_repositories_are_reported_not_crashed_on() {
         (".github/workflows/ci.yml", "\u{0}"),
     ]);
     let out = golive(repo.path(), &["check", "--format", "json"]);
-    assert!(matches!(out.status.code(), Some(0) | Some(1)), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let env001 = report["results"].as_array().unwrap().iter().find(|r| r["check"] == "ENV001").unwrap();
-    assert_ne!(env001["status"], "pass", "unreadable env files are not a pass: {env001}");
+    let env001 = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["check"] == "ENV001")
+        .unwrap();
+    assert_ne!(
+        env001["status"], "pass",
+        "unreadable env files are not a pass: {env001}"
+    );
 }

@@ -16,7 +16,8 @@ static META: CheckMeta = CheckMeta {
 must have a value that is not empty and not a placeholder or vendor default: `change-me`, \
 `changeme`, `secret`, `password`, `admin`, `root`, `minioadmin`, `postgres`, `dev-*`, `test-*`, \
 `your-*`, `<generated-secret>`, `django-insecure-*`, `xxx…`, repeated characters, and the like. \
-Values are never shown; findings carry a redacted fingerprint.",
+The password inside a connection URL in any variable (`DATABASE_URL=postgres://app:postgres@db/app`) is held \
+to the same rule. Values are never shown; findings carry a redacted fingerprint.",
         why: "Defaults are public: they are in the README, the compose file and every scanner's \
 word list. A production secret left at `change-me` signs tokens anyone can forge and opens \
 databases and object stores to anyone who tries the vendor password.",
@@ -176,6 +177,14 @@ pub fn default_reason(value: &str) -> Option<&'static str> {
     None
 }
 
+/// The password of the first `scheme://user:password@host` URL in `value`.
+fn url_password(value: &str) -> Option<&str> {
+    let after = &value[value.find("://")? + 3..];
+    let authority = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
+    let userinfo = &authority[..authority.rfind('@')?];
+    Some(&userinfo[userinfo.find(':')? + 1..])
+}
+
 #[async_trait::async_trait]
 impl Check for SecretsNotDefault {
     fn meta(&self) -> &'static CheckMeta {
@@ -198,6 +207,22 @@ impl Check for SecretsNotDefault {
                 f.fail(format!("{} {why}{shown}", e.key), at(file, e));
             }
         });
+        // Passwords inside connection URLs (`postgres://app:postgres@db/app`) are secrets too.
+        visit_target_vars(
+            &files,
+            &mut findings,
+            |k| !is_secret_name(k),
+            |file, e, f| {
+                if let Some(password) = url_password(&e.value)
+                    && let Some(why) = default_reason(password)
+                {
+                    f.fail(
+                        format!("the password in {} {why} {}", e.key, redact(password)),
+                        at(file, e),
+                    );
+                }
+            },
+        );
         if findings.inspected_count() == 0 && files.targets().next().is_some() {
             return Outcome::skipped(
                 "no production env file sets a secret-named variable (they may come from a secret store)",
@@ -214,6 +239,17 @@ impl Check for SecretsNotDefault {
 #[cfg(test)]
 mod tests {
     use super::default_reason;
+
+    #[test]
+    fn url_passwords() {
+        assert_eq!(
+            super::url_password("postgres://app:postgres@db:5432/app"),
+            Some("postgres")
+        );
+        assert_eq!(super::url_password("redis://:pw@cache:6379/0"), Some("pw"));
+        assert_eq!(super::url_password("https://example.com/a:b@c"), None);
+        assert_eq!(super::url_password("postgres://app@db/app"), None);
+    }
 
     #[test]
     fn defaults_and_placeholders() {
