@@ -36,6 +36,45 @@ pub fn visit_target_vars(
     }
 }
 
+/// Runs a rule over the variables of the production env files: `select` picks the keys,
+/// `visit` records findings. Skipped (with `none_set`) when no production file sets a selected
+/// key, and with [`NO_TARGET_ENV`] when there is no production file at all.
+pub async fn run_var_rule(
+    cx: &CheckCx<'_>,
+    select: impl Fn(&str) -> bool,
+    visit: impl FnMut(&EnvFile, &EnvEntry, &mut Findings),
+    none_set: &str,
+    pass: &str,
+    fix: &str,
+) -> Outcome {
+    let files = match env_files(cx).await {
+        Ok(f) => f,
+        Err(o) => return o,
+    };
+    let mut findings = Findings::new();
+    visit_target_vars(&files, &mut findings, select, visit);
+    if findings.inspected_count() == 0 && files.targets().next().is_some() {
+        return Outcome::skipped(none_set);
+    }
+    findings.into_outcome(pass, NO_TARGET_ENV, fix)
+}
+
+/// A visitor for switches that must be off: true fails, anything not boolean warns.
+pub fn expect_false(file: &EnvFile, e: &EnvEntry, f: &mut Findings) {
+    let shown = golive_core::redact::display_value(&e.value);
+    match parse_bool(&e.value) {
+        Some(false) => {}
+        Some(true) => f.fail(format!("{} is \"{shown}\"", e.key), at(file, e)),
+        None => f.warn(
+            format!(
+                "{} is \"{shown}\", not a boolean; check what it enables",
+                e.key
+            ),
+            at(file, e),
+        ),
+    }
+}
+
 pub fn at(file: &EnvFile, entry: &EnvEntry) -> Location {
     Location::line(file.rel.clone(), entry.line)
 }

@@ -1,6 +1,5 @@
-use crate::support::{NO_TARGET_ENV, at, env_files, parse_bool, visit_target_vars};
-use golive_core::redact::display_value;
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Outcome, Severity};
+use crate::support::{expect_false, run_var_rule};
+use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Outcome, Severity};
 
 pub struct DebugOff;
 
@@ -43,36 +42,14 @@ impl Check for DebugOff {
     }
 
     async fn run(&self, cx: &CheckCx<'_>) -> Outcome {
-        let files = match env_files(cx).await {
-            Ok(f) => f,
-            Err(o) => return o,
-        };
-        let mut findings = Findings::new();
-        visit_target_vars(
-            &files,
-            &mut findings,
+        run_var_rule(
+            cx,
             is_debug_key,
-            |file, e, f| match parse_bool(&e.value) {
-                Some(false) => {}
-                Some(true) => f.fail(
-                    format!("{} is \"{}\"", e.key, display_value(&e.value)),
-                    at(file, e),
-                ),
-                None => f.warn(
-                    format!(
-                        "{} is \"{}\", not a boolean; check what it enables",
-                        e.key,
-                        display_value(&e.value)
-                    ),
-                    at(file, e),
-                ),
-            },
-        );
-        if findings.inspected_count() == 0 && files.targets().next().is_some() {
-            return Outcome::skipped(
-                "no production env file sets DEBUG or a *_DEBUG switch; the application's default applies",
-            );
-        }
-        findings.into_outcome("debug switches are off", NO_TARGET_ENV, "set DEBUG=false")
+            expect_false,
+            "no production env file sets DEBUG or a *_DEBUG switch; the application's default applies",
+            "debug switches are off",
+            "set DEBUG=false",
+        )
+        .await
     }
 }

@@ -1,8 +1,7 @@
-use crate::support::{NO_TARGET_ENV, at, env_files, visit_target_vars};
+use crate::support::{at, run_var_rule};
 use golive_core::redact::display_value;
 use golive_core::{
-    Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Outcome, ParamKind, ParamSpec,
-    Severity,
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Outcome, ParamKind, ParamSpec, Severity,
 };
 
 pub struct LogLevel;
@@ -75,50 +74,45 @@ impl Check for LogLevel {
         let Some(min) = level_rank(min_name) else {
             return Outcome::error(format!("parameter min_level: unknown level {min_name:?}"));
         };
-        let files = match env_files(cx).await {
-            Ok(f) => f,
-            Err(o) => return o,
-        };
-        let mut findings = Findings::new();
-        visit_target_vars(&files, &mut findings, is_level_key, |file, e, f| {
-            let shown = display_value(&e.value);
-            if e.key.eq_ignore_ascii_case("RUST_LOG") {
-                // Directives: `info`, `app=debug,tower=warn`.
-                for directive in e.value.split(',') {
-                    let level = directive.rsplit('=').next().unwrap_or(directive);
-                    if let Some(r) = level_rank(level)
-                        && r < min
-                    {
-                        f.fail(
-                            format!("RUST_LOG \"{shown}\" enables {} logging", level.trim()),
-                            at(file, e),
-                        );
-                        return;
+        let pass = format!("log levels are {min_name} or above");
+        let fix = format!("set LOG_LEVEL={min_name} or higher");
+        run_var_rule(
+            cx,
+            is_level_key,
+            |file, e, f| {
+                let shown = display_value(&e.value);
+                if e.key.eq_ignore_ascii_case("RUST_LOG") {
+                    // Directives: `info`, `app=debug,tower=warn`.
+                    for directive in e.value.split(',') {
+                        let level = directive.rsplit('=').next().unwrap_or(directive);
+                        if let Some(r) = level_rank(level)
+                            && r < min
+                        {
+                            f.fail(
+                                format!("RUST_LOG \"{shown}\" enables {} logging", level.trim()),
+                                at(file, e),
+                            );
+                            return;
+                        }
                     }
+                    return;
                 }
-                return;
-            }
-            match level_rank(&e.value) {
-                Some(r) if r < min => f.fail(
-                    format!("{} is \"{shown}\", below {min_name}", e.key),
-                    at(file, e),
-                ),
-                Some(_) => {}
-                None => f.warn(
-                    format!("{} is \"{shown}\", not a level golive knows", e.key),
-                    at(file, e),
-                ),
-            }
-        });
-        if findings.inspected_count() == 0 && files.targets().next().is_some() {
-            return Outcome::skipped(
-                "no production env file sets LOG_LEVEL; the application's default applies",
-            );
-        }
-        findings.into_outcome(
-            format!("log levels are {min_name} or above"),
-            NO_TARGET_ENV,
-            format!("set LOG_LEVEL={min_name} or higher").as_str(),
+                match level_rank(&e.value) {
+                    Some(r) if r < min => f.fail(
+                        format!("{} is \"{shown}\", below {min_name}", e.key),
+                        at(file, e),
+                    ),
+                    Some(_) => {}
+                    None => f.warn(
+                        format!("{} is \"{shown}\", not a level golive knows", e.key),
+                        at(file, e),
+                    ),
+                }
+            },
+            "no production env file sets LOG_LEVEL; the application's default applies",
+            &pass,
+            &fix,
         )
+        .await
     }
 }

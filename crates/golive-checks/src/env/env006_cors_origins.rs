@@ -1,6 +1,6 @@
-use crate::support::{NO_TARGET_ENV, at, env_files, parse_bool, split_list, visit_target_vars};
+use crate::support::{at, parse_bool, run_var_rule, split_list};
 use golive_core::redact::display_value;
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Outcome, Severity};
+use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Outcome, Severity};
 
 pub struct CorsOrigins;
 
@@ -77,14 +77,8 @@ impl Check for CorsOrigins {
     }
 
     async fn run(&self, cx: &CheckCx<'_>) -> Outcome {
-        let files = match env_files(cx).await {
-            Ok(f) => f,
-            Err(o) => return o,
-        };
-        let mut findings = Findings::new();
-        visit_target_vars(
-            &files,
-            &mut findings,
+        run_var_rule(
+            cx,
             |k| is_origin_key(k) || is_allow_all_key(k),
             |file, e, f| {
                 if is_allow_all_key(&e.key) {
@@ -117,15 +111,11 @@ impl Check for CorsOrigins {
                     }
                 }
             },
-        );
-        if findings.inspected_count() == 0 && files.targets().next().is_some() {
-            return Outcome::skipped("no production env file sets a CORS origin variable");
-        }
-        findings.into_outcome(
+            "no production env file sets a CORS origin variable",
             "CORS origins are explicit production origins",
-            NO_TARGET_ENV,
             "list the production front-end origins explicitly, e.g. CORS_ORIGINS=https://app.example.com",
         )
+        .await
     }
 }
 

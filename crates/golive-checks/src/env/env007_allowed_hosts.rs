@@ -1,6 +1,6 @@
-use crate::support::{NO_TARGET_ENV, at, env_files, split_list, visit_target_vars};
+use crate::support::{at, run_var_rule, split_list};
 use golive_core::redact::display_value;
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Outcome, Severity};
+use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Outcome, Severity};
 
 pub struct AllowedHosts;
 
@@ -39,37 +39,32 @@ impl Check for AllowedHosts {
     }
 
     async fn run(&self, cx: &CheckCx<'_>) -> Outcome {
-        let files = match env_files(cx).await {
-            Ok(f) => f,
-            Err(o) => return o,
-        };
-        let mut findings = Findings::new();
-        visit_target_vars(&files, &mut findings, is_hosts_key, |file, e, f| {
-            let hosts = split_list(&e.value);
-            if hosts.iter().any(|h| h == "*") {
-                f.fail(
-                    format!(
-                        "{} allows every host (\"{}\")",
-                        e.key,
-                        display_value(&e.value)
-                    ),
-                    at(file, e),
-                );
-            } else if !hosts.is_empty()
-                && hosts
-                    .iter()
-                    .all(|h| super::env006_cors_origins::is_local_origin(h))
-            {
-                f.warn(format!("{} lists only local hosts", e.key), at(file, e));
-            }
-        });
-        if findings.inspected_count() == 0 && files.targets().next().is_some() {
-            return Outcome::skipped("no production env file sets ALLOWED_HOSTS or TRUSTED_HOSTS");
-        }
-        findings.into_outcome(
+        run_var_rule(
+            cx,
+            is_hosts_key,
+            |file, e, f| {
+                let hosts = split_list(&e.value);
+                if hosts.iter().any(|h| h == "*") {
+                    f.fail(
+                        format!(
+                            "{} allows every host (\"{}\")",
+                            e.key,
+                            display_value(&e.value)
+                        ),
+                        at(file, e),
+                    );
+                } else if !hosts.is_empty()
+                    && hosts
+                        .iter()
+                        .all(|h| super::env006_cors_origins::is_local_origin(h))
+                {
+                    f.warn(format!("{} lists only local hosts", e.key), at(file, e));
+                }
+            },
+            "no production env file sets ALLOWED_HOSTS or TRUSTED_HOSTS",
             "host allow-lists are explicit",
-            NO_TARGET_ENV,
             "list the production host names instead of *",
         )
+        .await
     }
 }

@@ -1,8 +1,7 @@
-use crate::support::{NO_TARGET_ENV, at, env_files, name_matches, visit_target_vars};
+use crate::support::{at, name_matches, run_var_rule};
 use golive_core::redact::{redact, shannon_bits_per_char};
 use golive_core::{
-    Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Outcome, ParamKind, ParamSpec,
-    Severity,
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Outcome, ParamKind, ParamSpec, Severity,
 };
 
 pub struct SecretEntropy;
@@ -105,14 +104,9 @@ impl Check for SecretEntropy {
         let min_bits = cx.params.int("min_bits") as f64;
         let keys = cx.params.list("keys").to_vec();
         let exclude = cx.params.list("exclude").to_vec();
-        let files = match env_files(cx).await {
-            Ok(f) => f,
-            Err(o) => return o,
-        };
-        let mut findings = Findings::new();
-        visit_target_vars(
-            &files,
-            &mut findings,
+        let pass = format!("signing secrets carry at least {min_bits:.0} bits");
+        run_var_rule(
+            cx,
             |k| {
                 keys.iter().any(|p| name_matches(p, k))
                     && !exclude.iter().any(|p| name_matches(p, k))
@@ -133,15 +127,11 @@ impl Check for SecretEntropy {
                     );
                 }
             },
-        );
-        if findings.inspected_count() == 0 && files.targets().next().is_some() {
-            return Outcome::skipped("no production env file sets a signing or encryption secret");
-        }
-        findings.into_outcome(
-            format!("signing secrets carry at least {min_bits:.0} bits"),
-            NO_TARGET_ENV,
+            "no production env file sets a signing or encryption secret",
+            &pass,
             "generate the secret with `openssl rand -hex 32`",
         )
+        .await
     }
 }
 

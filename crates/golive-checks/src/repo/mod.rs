@@ -1,6 +1,7 @@
 //! Repository hygiene: lock files, pinned dependencies, the documents operations needs, an env
 //! template, and CI that tests and lints.
 
+mod ci_command;
 mod doc_search;
 mod repo001_lockfile_committed;
 mod repo002_dependencies_pinned;

@@ -1,4 +1,4 @@
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Location, Outcome, Severity};
+use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Outcome, Severity};
 use golive_facts::CiConfig;
 
 pub struct CiRunsTests;
@@ -43,21 +43,11 @@ impl Check for CiRunsTests {
             Ok(c) => c,
             Err(e) => return e.outcome(),
         };
-        if ci.files.is_empty() {
-            return Outcome::fail("no CI configuration found")
-                .fix("add a CI workflow that runs the tests on every change");
-        }
-        match ci.tests.first() {
-            Some(c) => Outcome::pass(format!("CI runs tests: `{}`", c.text))
-                .at(Location::line(c.rel.clone(), c.line)),
-            None => Outcome::fail(format!(
-                "none of {} runs a test command",
-                ci.files.join(", ")
-            ))
-            .with_locations(ci.files.iter().map(|f| Location::file(f.clone())))
-            .fix(
-                "add a step that runs the test suite (pytest, cargo test, npm test, go test, ...)",
-            ),
-        }
+        super::ci_command::verdict(
+            &ci,
+            ci.tests.first(),
+            "tests",
+            "add a CI step that runs the test suite (pytest, cargo test, npm test, go test, ...) on every change",
+        )
     }
 }

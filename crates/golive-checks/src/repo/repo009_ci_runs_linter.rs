@@ -1,4 +1,4 @@
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Location, Outcome, Severity};
+use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Outcome, Severity};
 use golive_facts::CiConfig;
 
 pub struct CiRunsLinter;
@@ -43,16 +43,11 @@ impl Check for CiRunsLinter {
             Ok(c) => c,
             Err(e) => return e.outcome(),
         };
-        if ci.files.is_empty() {
-            return Outcome::fail("no CI configuration found")
-                .fix("add a CI workflow that runs the linter on every change");
-        }
-        match ci.linters.first() {
-            Some(c) => Outcome::pass(format!("CI runs a linter: `{}`", c.text))
-                .at(Location::line(c.rel.clone(), c.line)),
-            None => Outcome::fail(format!("none of {} runs a linter", ci.files.join(", ")))
-                .with_locations(ci.files.iter().map(|f| Location::file(f.clone())))
-                .fix("add a step that runs the linter (ruff, eslint, clippy, golangci-lint, ...)"),
-        }
+        super::ci_command::verdict(
+            &ci,
+            ci.linters.first(),
+            "a linter",
+            "add a CI step that runs the linter (ruff, eslint, clippy, golangci-lint, ...) on every change",
+        )
     }
 }
