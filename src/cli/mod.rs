@@ -19,7 +19,11 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { EXIT_USAGE } else { EXIT_READY };
+            return if e.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_READY
+            };
         }
     };
     let style = style::Style::detect(cli.color, cli.quiet, cli.verbose);
@@ -40,7 +44,9 @@ pub fn fail_usage(message: impl std::fmt::Display) -> i32 {
 /// Writes `text` to `path`, or to standard output.
 pub fn emit(text: &str, path: Option<&std::path::Path>) -> Result<(), String> {
     match path {
-        Some(p) => std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display())),
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
         None => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
