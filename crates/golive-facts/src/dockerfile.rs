@@ -884,3 +884,450 @@ mod tests {
         }
     }
 }
+
+/// Whether a source or script a Dockerfile names is there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceStatus {
+    Exists,
+    Missing,
+    /// Not there, but git-ignored: a build artifact made before `docker build`.
+    Generated,
+    /// Cannot be decided statically (variables).
+    Unknown(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRef {
+    pub line: u32,
+    pub keyword: String,
+    /// As written, relative to the build context.
+    pub source: String,
+    pub status: SourceStatus,
+}
+
+/// An env file the build would copy into the image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvCopy {
+    pub line: u32,
+    /// The COPY/ADD source that takes it in.
+    pub source: String,
+    /// The env file, relative to the repository root.
+    pub env_file: String,
+    /// Named explicitly (`COPY .env.production .`) rather than swept in by a directory copy.
+    pub explicit: bool,
+}
+
+/// What one Dockerfile's build takes from its context.
+#[derive(Debug, Clone, Default)]
+pub struct BuildInputs {
+    pub dockerfile: String,
+    /// The build context, relative to the root (`""` is the root).
+    pub context: String,
+    pub context_reason: String,
+    pub sources: Vec<SourceRef>,
+    pub env_copies: Vec<EnvCopy>,
+    /// Line of a `COPY`/`ADD` of a whole directory of the context, if any.
+    pub copies_directory: Option<(u32, String)>,
+    /// Whether a `.dockerignore` applies and excludes `.env` files.
+    pub dockerignore: Option<String>,
+    pub dockerignore_excludes_env: bool,
+}
+
+fn join_rel(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+fn is_template_env(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    ["example", "sample", "template", "dist", "tpl", "defaults"]
+        .iter()
+        .any(|m| l.contains(m))
+}
+
+fn has_glob(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// Sources of a COPY/ADD: every word but the destination, heredoc sources left out.
+pub fn copy_sources(ins: &Instruction) -> Vec<String> {
+    let mut words = ins.words();
+    if words.len() < 2 {
+        return Vec::new();
+    }
+    words.pop();
+    words.into_iter().filter(|w| !w.starts_with("<<")).collect()
+}
+
+struct Ignore {
+    rel: String,
+    matcher: ignore::gitignore::Gitignore,
+}
+
+impl Ignore {
+    fn load(root: &std::path::Path, rel: &str, base: &str) -> Option<Self> {
+        let path = root.join(rel);
+        if !path.is_file() {
+            return None;
+        }
+        let mut b = ignore::gitignore::GitignoreBuilder::new(root.join(base));
+        let text = crate::repo_index::read_text_capped(&path, rel).ok()?;
+        for line in text.lines() {
+            let l = line.trim();
+            if l.is_empty() || l.starts_with('#') {
+                continue;
+            }
+            // .dockerignore patterns are anchored at the context root, like `/pattern` in git.
+            let anchored = if l.starts_with('!') {
+                format!("!/{}", l[1..].trim_start_matches('/'))
+            } else if l.starts_with("**") {
+                l.to_string()
+            } else {
+                format!("/{}", l.trim_start_matches('/'))
+            };
+            let _ = b.add_line(None, &anchored);
+        }
+        b.build().ok().map(|matcher| Self {
+            rel: rel.to_string(),
+            matcher,
+        })
+    }
+
+    fn ignores(&self, root: &std::path::Path, rel: &str) -> bool {
+        self.matcher
+            .matched_path_or_any_parents(root.join(rel), false)
+            .is_ignore()
+    }
+}
+
+fn gitignored(root: &std::path::Path, rel: &str) -> bool {
+    let mut b = ignore::gitignore::GitignoreBuilder::new(root);
+    let _ = b.add(root.join(".gitignore"));
+    let mut dir = String::new();
+    for part in rel
+        .split('/')
+        .collect::<Vec<_>>()
+        .iter()
+        .rev()
+        .skip(1)
+        .rev()
+    {
+        dir = join_rel(&dir, part);
+        let gi = root.join(&dir).join(".gitignore");
+        if gi.is_file() {
+            let _ = b.add(gi);
+        }
+    }
+    match b.build() {
+        Ok(g) => g
+            .matched_path_or_any_parents(root.join(rel), false)
+            .is_ignore(),
+        Err(_) => false,
+    }
+}
+
+fn source_status(index: &RepoIndex, context: &str, src: &str) -> SourceStatus {
+    if src.contains('$') {
+        return SourceStatus::Unknown(format!("{src} uses a variable"));
+    }
+    let rel = join_rel(context, src);
+    let root = &index.root;
+    if has_glob(&rel) {
+        let Ok(glob) = globset::GlobBuilder::new(&rel)
+            .literal_separator(true)
+            .build()
+        else {
+            return SourceStatus::Unknown(format!("{src} is not a valid pattern"));
+        };
+        let m = glob.compile_matcher();
+        if index.files.iter().any(|f| m.is_match(&f.rel)) {
+            return SourceStatus::Exists;
+        }
+        let parent = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        if let Ok(rd) = std::fs::read_dir(root.join(parent)) {
+            for e in rd.flatten() {
+                let p = join_rel(parent, &e.file_name().to_string_lossy());
+                if m.is_match(&p) {
+                    return SourceStatus::Exists;
+                }
+            }
+        }
+        return SourceStatus::Missing;
+    }
+    if root.join(&rel).exists() {
+        SourceStatus::Exists
+    } else if gitignored(root, &rel) {
+        SourceStatus::Generated
+    } else {
+        SourceStatus::Missing
+    }
+}
+
+/// Env files present in the context, relative to the root: the indexed ones and the
+/// (usually git-ignored) ones in the context directory itself.
+fn env_files_in(index: &RepoIndex, context: &str) -> Vec<String> {
+    let prefix = if context.is_empty() {
+        String::new()
+    } else {
+        format!("{context}/")
+    };
+    let mut out: Vec<String> = index
+        .of_kind(FileKind::EnvFile)
+        .filter(|f| f.rel.starts_with(&prefix))
+        .map(|f| f.rel.clone())
+        .collect();
+    if let Ok(rd) = std::fs::read_dir(index.root.join(context)) {
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if crate::repo_index::is_env_file_name(&name.to_ascii_lowercase())
+                && e.file_type().is_ok_and(|t| t.is_file())
+            {
+                out.push(join_rel(context, &name));
+            }
+        }
+    }
+    out.retain(|r| !is_template_env(r.rsplit('/').next().unwrap_or(r)));
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl BuildInputs {
+    /// Resolves what `f` takes from its build context. `declared` are contexts other files name
+    /// for this Dockerfile (compose `build.context`), with the reason.
+    pub fn analyse(index: &RepoIndex, f: &DockerfileEntry, declared: &[(String, String)]) -> Self {
+        let df = &f.parsed;
+        let copies: Vec<&Instruction> = df
+            .instructions
+            .iter()
+            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD") && i.flag("from").is_none())
+            .collect();
+        let mut candidates: Vec<(String, String)> = declared.to_vec();
+        if candidates.is_empty() {
+            candidates.push((f.dir().to_string(), "the Dockerfile's directory".into()));
+            if !f.dir().is_empty() {
+                candidates.push((String::new(), "the repository root".into()));
+            }
+        }
+        // The context is the candidate in which most named sources exist.
+        let mut best = 0usize;
+        let mut best_hits = 0usize;
+        for (ci, (ctx, _)) in candidates.iter().enumerate() {
+            let hits = copies
+                .iter()
+                .flat_map(|i| copy_sources(i))
+                .filter(|s| !s.contains("://") && !s.contains('$'))
+                .filter(|s| index.root.join(join_rel(ctx, s)).exists())
+                .count();
+            if hits > best_hits {
+                best = ci;
+                best_hits = hits;
+            }
+        }
+        let (context, context_reason) =
+            candidates.swap_remove(best.min(candidates.len().saturating_sub(1)));
+        let root = &index.root;
+        let df_ignore = format!("{}.dockerignore", f.rel);
+        let ignore = Ignore::load(root, &df_ignore, &context)
+            .or_else(|| Ignore::load(root, &join_rel(&context, ".dockerignore"), &context));
+        let envs = env_files_in(index, &context);
+        let mut out = BuildInputs {
+            dockerfile: f.rel.clone(),
+            context: context.clone(),
+            context_reason,
+            dockerignore: ignore.as_ref().map(|i| i.rel.clone()),
+            dockerignore_excludes_env: ignore.as_ref().is_some_and(|i| {
+                i.ignores(root, &join_rel(&context, ".env"))
+                    && i.ignores(root, &join_rel(&context, ".env.production"))
+            }),
+            ..Default::default()
+        };
+        for ins in &copies {
+            for src in copy_sources(ins) {
+                if src.contains("://") || src.starts_with("git@") {
+                    continue;
+                }
+                let status = source_status(index, &context, &src);
+                let rel = join_rel(&context, &src);
+                let name = rel.rsplit('/').next().unwrap_or(&rel).to_ascii_lowercase();
+                if crate::repo_index::is_env_file_name(&name) && !is_template_env(&name) {
+                    out.env_copies.push(EnvCopy {
+                        line: ins.line,
+                        source: src.clone(),
+                        env_file: rel.clone(),
+                        explicit: true,
+                    });
+                } else if status == SourceStatus::Exists
+                    && (root.join(&rel).is_dir() || has_glob(&src))
+                {
+                    if out.copies_directory.is_none() {
+                        out.copies_directory = Some((ins.line, src.clone()));
+                    }
+                    let m = if has_glob(&rel) {
+                        globset::GlobBuilder::new(&rel)
+                            .literal_separator(true)
+                            .build()
+                            .ok()
+                            .map(|g| g.compile_matcher())
+                    } else {
+                        None
+                    };
+                    for e in &envs {
+                        let inside = match &m {
+                            Some(m) => m.is_match(e),
+                            None => rel.is_empty() || e.starts_with(&format!("{rel}/")),
+                        };
+                        let excluded = ignore.as_ref().is_some_and(|i| i.ignores(root, e));
+                        if inside && !excluded && !out.env_copies.iter().any(|c| &c.env_file == e) {
+                            out.env_copies.push(EnvCopy {
+                                line: ins.line,
+                                source: src.clone(),
+                                env_file: e.clone(),
+                                explicit: false,
+                            });
+                        }
+                    }
+                }
+                out.sources.push(SourceRef {
+                    line: ins.line,
+                    keyword: ins.keyword.clone(),
+                    source: src,
+                    status,
+                });
+            }
+        }
+        // Scripts the image starts with, when named relative to the working directory.
+        if let Some(last) = df.final_stage() {
+            for kw in ["ENTRYPOINT", "CMD"] {
+                let Some(ins) = df.effective(last.index, kw) else {
+                    continue;
+                };
+                let Some(first) = ins.words().into_iter().next() else {
+                    continue;
+                };
+                if first.starts_with('/')
+                    || first.contains('$')
+                    || !(first.ends_with(".sh") || first.starts_with("./"))
+                {
+                    continue;
+                }
+                let name = first.rsplit('/').next().unwrap_or(&first).to_string();
+                let prefix = if context.is_empty() {
+                    String::new()
+                } else {
+                    format!("{context}/")
+                };
+                let found = index
+                    .files
+                    .iter()
+                    .any(|x| x.rel.starts_with(&prefix) && x.name() == name);
+                let status = if found {
+                    SourceStatus::Exists
+                } else if gitignored(root, &join_rel(&context, &first)) {
+                    SourceStatus::Generated
+                } else {
+                    SourceStatus::Missing
+                };
+                out.sources.push(SourceRef {
+                    line: ins.line,
+                    keyword: ins.keyword.clone(),
+                    source: first,
+                    status,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Every deployable Dockerfile's build inputs, and where else its image is health-checked.
+#[derive(Debug, Clone, Default)]
+pub struct DockerBuilds {
+    pub builds: Vec<BuildInputs>,
+    /// Compose services building each Dockerfile: (dockerfile, compose file, line, service, healthcheck).
+    pub compose_builds: Vec<crate::compose::BuildRef>,
+    /// Kubernetes manifests and Helm templates that declare liveness or readiness probes.
+    pub probe_manifests: Vec<String>,
+}
+
+impl DockerBuilds {
+    pub fn build(
+        index: &RepoIndex,
+        dockerfiles: &Dockerfiles,
+        compose: &crate::compose::ComposeFiles,
+    ) -> Self {
+        let compose_builds = compose.build_refs();
+        let builds = dockerfiles
+            .files
+            .iter()
+            .filter(|f| {
+                !crate::repo_index::is_test_or_example_path(&f.rel) && f.read_error.is_none()
+            })
+            .map(|f| {
+                let mut declared: Vec<(String, String)> = Vec::new();
+                for b in compose_builds
+                    .iter()
+                    .filter(|b| b.dockerfile.as_deref() == Some(f.rel.as_str()))
+                {
+                    if let Some(c) = &b.context {
+                        if !declared.iter().any(|(d, _)| d == c) {
+                            declared.push((
+                                c.clone(),
+                                format!("build context of service {} in {}", b.service, b.file),
+                            ));
+                        }
+                    }
+                }
+                BuildInputs::analyse(index, f, &declared)
+            })
+            .collect();
+        let probe_manifests = index
+            .files
+            .iter()
+            .filter(|f| {
+                matches!(f.kind, FileKind::Yaml) && !f.is_test_or_example() && f.size < 1_000_000
+            })
+            .filter(|f| {
+                index
+                    .read_text(&f.rel)
+                    .map(|t| t.contains("livenessProbe:") || t.contains("readinessProbe:"))
+                    .unwrap_or(false)
+            })
+            .map(|f| f.rel.clone())
+            .collect();
+        Self {
+            builds,
+            compose_builds,
+            probe_manifests,
+        }
+    }
+
+    pub fn inputs(&self, dockerfile: &str) -> Option<&BuildInputs> {
+        self.builds.iter().find(|b| b.dockerfile == dockerfile)
+    }
+}
+
+#[async_trait::async_trait]
+impl Fact for DockerBuilds {
+    async fn collect(facts: &Facts) -> Result<Self, FactError> {
+        let index = facts.get::<RepoIndex>().await?;
+        let dockerfiles = facts.get::<Dockerfiles>().await?;
+        let compose = facts.get::<crate::compose::ComposeFiles>().await?;
+        tokio::task::spawn_blocking(move || DockerBuilds::build(&index, &dockerfiles, &compose))
+            .await
+            .map_err(|e| FactError::new(format!("resolving Docker build contexts failed: {e}")))
+    }
+}

@@ -1,5 +1,6 @@
 //! Collectors: they observe the world and return typed facts, never a verdict.
 
+pub mod compose;
 pub mod dockerfile;
 pub mod env_files;
 pub mod envfile;
