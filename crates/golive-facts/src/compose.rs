@@ -439,6 +439,10 @@ pub struct ComposeFiles {
     /// The files that make up production: golive.toml `compose_files`, else each file whose
     /// name says prod/production with the base file beside it.
     pub production: Vec<ComposeProject>,
+    /// Every path the compose files name, and whether it is there.
+    pub paths: Vec<(PathRef, PathState)>,
+    /// Text of small `.conf` files mounted into services (redis.conf), by root-relative path.
+    pub mounted_configs: std::collections::BTreeMap<String, String>,
 }
 
 const MAP_LIKE: &[&str] = &[
@@ -766,8 +770,26 @@ impl ComposeFiles {
             .collect();
         let mut out = ComposeFiles {
             files,
-            production: Vec::new(),
+            ..Default::default()
         };
+        for r in out.path_refs() {
+            let p = index.root.join(&r.rel);
+            let state = if p.is_dir() {
+                PathState::Dir
+            } else if p.is_file() {
+                if r.rel.ends_with(".conf") && r.kind == PathKind::BindSource {
+                    if let Ok(t) = index.read_text(&r.rel) {
+                        out.mounted_configs.insert(r.rel.clone(), t);
+                    }
+                }
+                PathState::File
+            } else if crate::dockerfile::is_gitignored(&index.root, &r.rel) {
+                PathState::MissingIgnored
+            } else {
+                PathState::Missing
+            };
+            out.paths.push((r, state));
+        }
         if !configured.is_empty() {
             out.production
                 .push(out.project(&configured, "compose_files in golive.toml"));
@@ -840,7 +862,7 @@ mod tests {
                     },
                 })
                 .collect(),
-            production: Vec::new(),
+            ..Default::default()
         }
     }
 
@@ -1038,6 +1060,220 @@ impl ComposeFiles {
                     dockerfile,
                     healthcheck: has_healthcheck(&s.node),
                 });
+            }
+        }
+        out
+    }
+}
+
+/// What a compose file points at on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathKind {
+    EnvFile,
+    BindSource,
+    BuildContext,
+    Dockerfile,
+    ConfigFile,
+    SecretFile,
+}
+
+impl PathKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EnvFile => "env_file",
+            Self::BindSource => "bind mount source",
+            Self::BuildContext => "build context",
+            Self::Dockerfile => "Dockerfile",
+            Self::ConfigFile => "config file",
+            Self::SecretFile => "secret file",
+        }
+    }
+}
+
+/// One path a compose file names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRef {
+    pub file: String,
+    pub line: u32,
+    pub service: Option<String>,
+    pub kind: PathKind,
+    pub written: String,
+    /// Relative to the repository root.
+    pub rel: String,
+    /// Container path of a bind mount.
+    pub target: Option<String>,
+    pub read_only: bool,
+    /// `env_file` with `required: false`.
+    pub optional: bool,
+}
+
+/// Whether a path named by a compose file is there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathState {
+    File,
+    Dir,
+    Missing,
+    /// Missing and git-ignored: made at deploy time (an env file written by the pipeline).
+    MissingIgnored,
+}
+
+/// A bind mount of a service: source relative to the root, target, and the node.
+pub fn bind_mounts<'a>(
+    compose_dir: &str,
+    service: &'a Node,
+) -> Vec<(String, String, bool, &'a Node)> {
+    let mut out = Vec::new();
+    for v in service.get("volumes").map(Node::items).unwrap_or(&[]) {
+        let (source, target, ro) = match v.str() {
+            Some(s) => {
+                let parts: Vec<&str> = s.split(':').collect();
+                if parts.len() < 2 {
+                    continue;
+                }
+                (
+                    parts[0].to_string(),
+                    parts[1].to_string(),
+                    parts
+                        .get(2)
+                        .is_some_and(|m| m.split(',').any(|x| x == "ro")),
+                )
+            }
+            None => {
+                if v.get("type").and_then(Node::str) != Some("bind") {
+                    continue;
+                }
+                let (Some(s), Some(t)) = (
+                    v.get("source").and_then(Node::str),
+                    v.get("target").and_then(Node::str),
+                ) else {
+                    continue;
+                };
+                (
+                    s.to_string(),
+                    t.to_string(),
+                    v.get("read_only").and_then(Node::str) == Some("true"),
+                )
+            }
+        };
+        let looks_like_path = source.starts_with('.')
+            || source.starts_with('/')
+            || source.starts_with('~')
+            || source.contains('/');
+        if !looks_like_path {
+            continue; // a named volume
+        }
+        if let Some(rel) = repo_path(compose_dir, &source) {
+            out.push((rel, target, ro, v));
+        }
+    }
+    out
+}
+
+impl ComposeFiles {
+    /// Every path any compose file names, `extends` resolved per file.
+    pub fn path_refs(&self) -> Vec<PathRef> {
+        let mut out = Vec::new();
+        for f in &self.files {
+            let dir = f.dir();
+            let mut problems = Vec::new();
+            let mk = |line, service: Option<&str>, kind, written: &str, rel: String| PathRef {
+                file: f.rel.clone(),
+                line,
+                service: service.map(str::to_string),
+                kind,
+                written: written.to_string(),
+                rel,
+                target: None,
+                read_only: false,
+                optional: false,
+            };
+            for s in self.file_services(&f.rel, &mut problems) {
+                let name = Some(s.name.as_str());
+                if let Some(ef) = s.node.get("env_file") {
+                    let items: Vec<&Node> = if ef.str().is_some() {
+                        vec![ef]
+                    } else {
+                        ef.items().iter().collect()
+                    };
+                    for it in items {
+                        let (written, optional) = match it.str() {
+                            Some(p) => (p, false),
+                            None => match it.get("path").and_then(Node::str) {
+                                Some(p) => {
+                                    (p, it.get("required").and_then(Node::str) == Some("false"))
+                                }
+                                None => continue,
+                            },
+                        };
+                        if let Some(rel) = repo_path(dir, written) {
+                            let mut r = mk(it.line, name, PathKind::EnvFile, written, rel);
+                            r.optional = optional;
+                            out.push(r);
+                        }
+                    }
+                }
+                for (rel, target, ro, node) in bind_mounts(dir, &s.node) {
+                    let written = node
+                        .str()
+                        .map(|s| s.split(':').next().unwrap_or(s))
+                        .unwrap_or_else(|| node.get("source").and_then(Node::str).unwrap_or(""));
+                    let mut r = mk(node.line, name, PathKind::BindSource, written, rel);
+                    r.target = Some(target);
+                    r.read_only = ro;
+                    out.push(r);
+                }
+                if let Some(b) = s.node.get("build") {
+                    let ctx_written = b
+                        .str()
+                        .or_else(|| b.get("context").and_then(Node::str))
+                        .unwrap_or(".");
+                    if !ctx_written.contains("://") && !ctx_written.starts_with("git@") {
+                        if let Some(ctx) = repo_path(dir, ctx_written) {
+                            let ctx_line = b.get("context").map(|n| n.line).unwrap_or(b.line);
+                            out.push(mk(
+                                ctx_line,
+                                name,
+                                PathKind::BuildContext,
+                                ctx_written,
+                                ctx.clone(),
+                            ));
+                            if b.get("dockerfile_inline").is_none() {
+                                let df_node = b.get("dockerfile");
+                                let df_written =
+                                    df_node.and_then(Node::str).unwrap_or("Dockerfile");
+                                if let Some(rel) = repo_path(&ctx, df_written) {
+                                    out.push(mk(
+                                        df_node.map(|n| n.line).unwrap_or(b.line),
+                                        name,
+                                        PathKind::Dockerfile,
+                                        df_written,
+                                        rel,
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(root) = &f.root {
+                for (section, kind) in [
+                    ("configs", PathKind::ConfigFile),
+                    ("secrets", PathKind::SecretFile),
+                ] {
+                    for (_, v) in root.get(section).map(Node::entries).unwrap_or(&[]) {
+                        if let Some(fnode) = v.get("file") {
+                            if let Some(rel) = fnode.str().and_then(|p| repo_path(dir, p)) {
+                                out.push(mk(
+                                    fnode.line,
+                                    None,
+                                    kind,
+                                    fnode.str().unwrap_or(""),
+                                    rel,
+                                ));
+                            }
+                        }
+                    }
+                }
             }
         }
         out

@@ -1013,7 +1013,8 @@ impl Ignore {
     }
 }
 
-fn gitignored(root: &std::path::Path, rel: &str) -> bool {
+/// Whether `rel` is ignored by the root `.gitignore` or one in a directory on its way.
+pub fn is_gitignored(root: &std::path::Path, rel: &str) -> bool {
     let mut b = ignore::gitignore::GitignoreBuilder::new(root);
     let _ = b.add(root.join(".gitignore"));
     let mut dir = String::new();
@@ -1069,7 +1070,7 @@ fn source_status(index: &RepoIndex, context: &str, src: &str) -> SourceStatus {
     }
     if root.join(&rel).exists() {
         SourceStatus::Exists
-    } else if gitignored(root, &rel) {
+    } else if is_gitignored(root, &rel) {
         SourceStatus::Generated
     } else {
         SourceStatus::Missing
@@ -1236,7 +1237,7 @@ impl BuildInputs {
                     .any(|x| x.rel.starts_with(&prefix) && x.name() == name);
                 let status = if found {
                     SourceStatus::Exists
-                } else if gitignored(root, &join_rel(&context, &first)) {
+                } else if is_gitignored(root, &join_rel(&context, &first)) {
                     SourceStatus::Generated
                 } else {
                     SourceStatus::Missing
