@@ -1,6 +1,7 @@
 //! Collectors: they observe the world and return typed facts, never a verdict.
 
 pub mod compose;
+pub mod contract;
 pub mod dockerfile;
 pub mod env_files;
 pub mod envfile;
