@@ -1032,10 +1032,23 @@ pub fn has_healthcheck(service: &Node) -> bool {
 impl ComposeFiles {
     /// Every service, in every compose file, that builds from the repository.
     pub fn build_refs(&self) -> Vec<BuildRef> {
-        let mut out = Vec::new();
+        let mut out: Vec<BuildRef> = Vec::new();
+        // Merged production services first (an overlay may add the healthcheck), then each file.
+        let mut all: Vec<(String, Service)> = Vec::new();
+        for p in &self.production {
+            for s in &p.services {
+                all.push((s.file.clone(), s.clone()));
+            }
+        }
         for f in &self.files {
             let mut problems = Vec::new();
             for s in self.file_services(&f.rel, &mut problems) {
+                all.push((f.rel.clone(), s));
+            }
+        }
+        for (rel, s) in all {
+            let Some(f) = self.file(&rel) else { continue };
+            {
                 let Some(b) = s.node.get("build") else {
                     continue;
                 };
