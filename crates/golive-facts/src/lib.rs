@@ -1,7 +1,10 @@
 //! Collectors: they observe the world and return typed facts, never a verdict.
 
 pub mod ci;
+pub mod compose;
+pub mod contract;
 pub mod deps;
+pub mod dockerfile;
 pub mod docs;
 pub mod env_files;
 pub mod env_reads;

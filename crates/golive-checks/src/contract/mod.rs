@@ -1,5 +1,42 @@
-//! contract checks.
+//! The application's configuration contract: what the code reads against what production sets.
 
-use golive_core::Check;
+mod contract001_required_vars_provided;
+mod contract002_set_vars_are_read;
 
-pub const CHECKS: &[&dyn Check] = &[];
+use golive_core::{Check, CheckCx, Outcome};
+use golive_facts::contract::{CodeReads, DeploySets, EnvRead};
+use std::sync::Arc;
+
+pub const CHECKS: &[&dyn Check] = &[
+    &contract001_required_vars_provided::RequiredVarsProvided,
+    &contract002_set_vars_are_read::SetVarsAreRead,
+];
+
+pub(crate) const NO_DEPLOYMENT: &str = "no production configuration found (production env file, or a production compose service built from this repository)";
+
+pub(crate) async fn facts(cx: &CheckCx<'_>) -> Result<(Arc<CodeReads>, Arc<DeploySets>), Outcome> {
+    let reads = cx.facts.get::<CodeReads>().await.map_err(|e| e.outcome())?;
+    let sets = cx
+        .facts
+        .get::<DeploySets>()
+        .await
+        .map_err(|e| e.outcome())?;
+    Ok((reads, sets))
+}
+
+/// Whether the deployment provides what `read` asks for: the same name (case-insensitively for
+/// pydantic settings), a nested variable under a settings model field, or the JSON parent of a
+/// nested field.
+pub(crate) fn provided(read: &EnvRead, sets: &DeploySets) -> bool {
+    let r = read.name.to_ascii_uppercase();
+    sets.sets.iter().any(|s| {
+        let n = s.name.to_ascii_uppercase();
+        if read.case_insensitive {
+            n == r
+                || (read.how == "BaseSettings field" && n.starts_with(&format!("{r}_")))
+                || (read.how == "BaseSettings nested field" && r.starts_with(&format!("{n}_")))
+        } else {
+            s.name == read.name
+        }
+    })
+}

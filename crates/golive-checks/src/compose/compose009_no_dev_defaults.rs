@@ -1,0 +1,116 @@
+use super::{NO_PRODUCTION_COMPOSE, compose, loc, visit_production};
+use crate::env::default_reason;
+use golive_core::redact::{is_secret_name, redact};
+use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Outcome, Severity};
+use golive_facts::compose::{var_refs, with_defaults};
+
+pub struct NoDevDefaults;
+
+static META: CheckMeta = CheckMeta {
+    code: "COMPOSE009",
+    slug: "compose-no-dev-defaults",
+    category: Category::Configuration,
+    severity: Severity::High,
+    summary: "Production compose services carry no development defaults (debug on, dev environment, vendor passwords)",
+    doc: CheckDoc {
+        what: "In every service of the production compose files, after applying `${VAR:-default}` \
+defaults: debug switches (`DEBUG`, `FLASK_DEBUG`, `APP_DEBUG`, `DJANGO_DEBUG`, …) are not on, \
+environment names (`ENVIRONMENT`, `APP_ENV`, `NODE_ENV`, `RAILS_ENV`, …) are not \
+development/dev/local/test, log levels are not debug/trace, and secret-named variables are not \
+written literally with a placeholder or vendor default (`minioadmin`, `postgres`, `change-me`, \
+`dev-*`). Values are never shown for secrets.",
+        why: "Base compose files are written for laptops; their defaults leak into production \
+through overlays that override some keys and not others: a worker left with the MinIO root \
+password `minioadmin`, Vault in dev mode, Flask's debugger reachable from the internet.",
+        fix: "Override every development value in the production overlay, or move the development \
+values out of the base file into `docker-compose.override.yml`, and take secrets from \
+`${VAR:?message}`.",
+        example: "```yaml\n# fails\nworker:\n  environment:\n    DEBUG: \"${DEBUG:-true}\"\n    MINIO_ROOT_PASSWORD: minioadmin\n# passes\nworker:\n  environment:\n    DEBUG: \"false\"\n    MINIO_ROOT_PASSWORD: ${MINIO_ROOT_PASSWORD:?set it}\n```",
+    },
+    params: &[],
+    requires: &[],
+    keywords: &[
+        "dev defaults",
+        "DEBUG",
+        "development",
+        "minioadmin",
+        "compose",
+        "NODE_ENV",
+        "production overlay",
+    ],
+};
+
+fn is_debug_key(k: &str) -> bool {
+    let u = k.to_ascii_uppercase();
+    u == "DEBUG" || u.ends_with("_DEBUG") || u == "FLASK_DEBUG"
+}
+
+fn is_env_name_key(k: &str) -> bool {
+    matches!(
+        k.to_ascii_uppercase().as_str(),
+        "ENVIRONMENT"
+            | "ENV"
+            | "APP_ENV"
+            | "NODE_ENV"
+            | "RAILS_ENV"
+            | "RACK_ENV"
+            | "FLASK_ENV"
+            | "DJANGO_ENV"
+            | "APP_ENVIRONMENT"
+            | "GO_ENV"
+            | "MIX_ENV"
+            | "ASPNETCORE_ENVIRONMENT"
+    )
+}
+
+#[async_trait::async_trait]
+impl Check for NoDevDefaults {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    async fn run(&self, cx: &CheckCx<'_>) -> Outcome {
+        let files = match compose(cx).await {
+            Ok(f) => f,
+            Err(o) => return o,
+        };
+        let mut findings = Findings::new();
+        visit_production(&files, &mut findings, |_, s, f| {
+            for (key, value, node) in s.environment() {
+                let Some(raw) = value else { continue };
+                let refs = var_refs(&raw);
+                let Some(v) = with_defaults(&raw) else {
+                    continue;
+                };
+                let via = if refs.is_empty() { "is" } else { "defaults to" };
+                let lv = v.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+                if is_debug_key(&key) && matches!(lv.as_str(), "true" | "1" | "yes" | "on") {
+                    f.fail(format!("service {}: {key} {via} {lv}", s.name), loc(node));
+                } else if is_env_name_key(&key)
+                    && matches!(
+                        lv.as_str(),
+                        "development" | "dev" | "local" | "test" | "testing"
+                    )
+                {
+                    f.fail(format!("service {}: {key} {via} {lv}", s.name), loc(node));
+                } else if key.to_ascii_uppercase().ends_with("LOG_LEVEL")
+                    && matches!(lv.as_str(), "debug" | "trace")
+                {
+                    f.fail(format!("service {}: {key} {via} {lv}", s.name), loc(node));
+                } else if is_secret_name(&key) && refs.is_empty() && !v.trim().is_empty() {
+                    if let Some(why) = default_reason(&v) {
+                        f.fail(
+                            format!("service {}: {key} {why} ({})", s.name, redact(&v)),
+                            loc(node),
+                        );
+                    }
+                }
+            }
+        });
+        findings.into_outcome(
+            "no production service carries development defaults",
+            NO_PRODUCTION_COMPOSE,
+            "override development values in the production overlay and take secrets from ${VAR:?message}",
+        )
+    }
+}

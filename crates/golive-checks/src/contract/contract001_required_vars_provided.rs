@@ -1,0 +1,148 @@
+use super::{NO_DEPLOYMENT, facts, provided};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Location, Outcome, Severity,
+};
+
+pub struct RequiredVarsProvided;
+
+static META: CheckMeta = CheckMeta {
+    code: "CONTRACT001",
+    slug: "contract-required-vars-provided",
+    category: Category::Configuration,
+    severity: Severity::High,
+    summary: "Every variable the code reads without a default is set by the production deployment",
+    doc: CheckDoc {
+        what: "golive parses the application's code with tree-sitter grammars and lists the \
+environment variables it reads: Python `os.getenv`, `os.environ[...]`, `os.environ.get` and \
+pydantic `BaseSettings` classes (with `env_prefix`, `env_nested_delimiter`, nested models, \
+`alias`/`validation_alias`, inherited fields), JavaScript/TypeScript `process.env.X`, \
+`process.env['X']` and destructuring, Go `os.Getenv`, Rust `std::env::var`. Each one read \
+without a default (no default argument, no `||`/`??`, no `unwrap_or`, no field default) must be \
+set by production: a production env file, or the `environment`/`env_file` of a production \
+compose service built from this repository. Tests and examples are not scanned. When a \
+production service loads an env file that is not in the repository, findings are warnings.",
+        why: "A variable nobody sets makes the service crash at start (`KeyError`, pydantic \
+`ValidationError`) or, worse, run with `None` where a URL or key should be: the mistake a \
+renamed setting or a forgotten overlay line makes, found only after the deploy.",
+        fix: "Set the variable in the production env file or compose overlay, give it a default \
+in the code if one is safe, or remove the read if the setting is gone.",
+        example: "```python\nclass Database(BaseModel):\n    database: str          # read as DATABASE__DATABASE\nclass Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_nested_delimiter=\"__\")\n    database: Database\n```\n```yaml\n# fails: docker-compose.prod.yml sets DATABASE__NAME instead\nenvironment:\n  DATABASE__NAME: shop\n```",
+    },
+    params: &[],
+    requires: &[],
+    keywords: &[
+        "environment variables",
+        "settings",
+        "config",
+        "BaseSettings",
+        "os.getenv",
+        "process.env",
+        "required variables",
+        "configuration contract",
+    ],
+};
+
+/// Set by the platform or the image, not by the deployment's files.
+const PLATFORM: &[&str] = &[
+    "HOME",
+    "PATH",
+    "HOSTNAME",
+    "USER",
+    "PWD",
+    "TERM",
+    "SHELL",
+    "LANG",
+    "TMPDIR",
+    "CI",
+    "GITHUB_ACTIONS",
+    "KUBERNETES_SERVICE_HOST",
+];
+
+#[async_trait::async_trait]
+impl Check for RequiredVarsProvided {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    async fn run(&self, cx: &CheckCx<'_>) -> Outcome {
+        let (reads, sets) = match facts(cx).await {
+            Ok(f) => f,
+            Err(o) => return o,
+        };
+        if sets.sources.is_empty() {
+            return Outcome::skipped(NO_DEPLOYMENT);
+        }
+        if reads.reads.is_empty() {
+            return Outcome::skipped(format!(
+                "no environment variable read found in {} parsed source file(s)",
+                reads.files_parsed
+            ));
+        }
+        let mut findings = Findings::new();
+        let mut seen = std::collections::HashSet::new();
+        let unknown = !sets.unreadable.is_empty();
+        for r in &reads.reads {
+            findings.inspected();
+            if r.has_default || PLATFORM.contains(&r.name.as_str()) || provided(r, &sets) {
+                continue;
+            }
+            // A field whose nested variables have their own defaults is satisfied by them.
+            if r.how == "BaseSettings field"
+                && reads.reads.iter().any(|x| {
+                    x.how == "BaseSettings nested field"
+                        && x.name
+                            .to_ascii_uppercase()
+                            .starts_with(&format!("{}_", r.name.to_ascii_uppercase()))
+                })
+                && reads
+                    .reads
+                    .iter()
+                    .filter(|x| {
+                        x.how == "BaseSettings nested field"
+                            && x.name
+                                .to_ascii_uppercase()
+                                .starts_with(&format!("{}_", r.name.to_ascii_uppercase()))
+                    })
+                    .all(|x| x.has_default || provided(x, &sets))
+            {
+                continue;
+            }
+            if !seen.insert(r.name.to_ascii_uppercase()) {
+                continue;
+            }
+            let shown = if r.case_insensitive {
+                r.name.to_ascii_uppercase()
+            } else {
+                r.name.clone()
+            };
+            let msg = format!(
+                "{shown} is read without a default ({}) and production does not set it",
+                r.how
+            );
+            let at = Location::line(r.file.clone(), r.line);
+            if unknown {
+                findings.warn(
+                    format!("{msg} (unless an env file missing from the repository does)"),
+                    at,
+                );
+            } else {
+                findings.fail(msg, at);
+            }
+        }
+        let mut outcome = findings.into_outcome(
+            "every variable read without a default is set by production",
+            NO_DEPLOYMENT,
+            "set the variable in the production env file or compose overlay, or give it a safe default",
+        );
+        outcome.evidence.push(format!(
+            "production sets variables in: {}",
+            sets.sources.join("; ")
+        ));
+        for (file, line, rel) in &sets.unreadable {
+            outcome.evidence.push(format!(
+                "{file}:{line}: env file {rel} is not in the repository; what it sets is unknown"
+            ));
+        }
+        outcome
+    }
+}

@@ -1,0 +1,1294 @@
+//! Compose files: parsed with line numbers (serde-saphyr `Spanned`), services resolved through
+//! `extends`, and overlays merged as `docker compose -f base -f prod` would. Every value keeps
+//! the file and line it came from, so a finding points at the overlay line that set it.
+
+use crate::repo_index::{FileKind, RepoIndex, is_test_or_example_path};
+use golive_core::{Fact, FactError, Facts};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+use std::sync::Arc;
+
+/// A YAML value with the file and line it was written at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub line: u32,
+    pub file: Arc<str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    /// Every scalar as its text (`true`, `5432`, `redis:7`).
+    Scalar(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+/// What serde-saphyr gives us before the file name is attached.
+#[derive(Debug, Clone)]
+enum Raw {
+    Null,
+    Scalar(String),
+    Seq(Vec<Spanned<Raw>>),
+    Map(Vec<(Spanned<Raw>, Spanned<Raw>)>),
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Raw;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
+        Ok(Raw::Scalar(v.to_string()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
+        Ok(Raw::Scalar(v.to_string()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
+        Ok(Raw::Scalar(v.to_string()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Raw, E> {
+        Ok(Raw::Scalar(v.to_string()))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Raw, E> {
+        Ok(Raw::Scalar(v.to_string()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
+        Ok(Raw::Scalar(v.to_string()))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
+        Ok(Raw::Scalar(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Raw, E> {
+        Ok(Raw::Scalar(v))
+    }
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Raw, E> {
+        Ok(Raw::Scalar(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_none<E>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+        Raw::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element::<Spanned<Raw>>()? {
+            out.push(v);
+        }
+        Ok(Raw::Seq(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        let mut out = Vec::new();
+        while let Some(k) = map.next_key::<Spanned<Raw>>()? {
+            let v = map.next_value::<Spanned<Raw>>()?;
+            out.push((k, v));
+        }
+        Ok(Raw::Map(out))
+    }
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(RawVisitor)
+    }
+}
+
+fn to_node(raw: Spanned<Raw>, file: &Arc<str>) -> Node {
+    let line = u32::try_from(raw.referenced.line())
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let value = match raw.value {
+        Raw::Null => Value::Null,
+        Raw::Scalar(s) => Value::Scalar(s),
+        Raw::Seq(v) => Value::Seq(v.into_iter().map(|n| to_node(n, file)).collect()),
+        Raw::Map(m) => Value::Map(
+            m.into_iter()
+                .map(|(k, v)| (to_node(k, file), to_node(v, file)))
+                .collect(),
+        ),
+    };
+    Node {
+        value,
+        line,
+        file: file.clone(),
+    }
+}
+
+/// A parse error with its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub line: u32,
+    pub message: String,
+}
+
+/// Parses one YAML document with lines. Never panics; errors carry the line.
+pub fn parse_yaml(text: &str, file: &str) -> Result<Node, YamlError> {
+    let file: Arc<str> = Arc::from(file);
+    if text.trim().is_empty() {
+        return Ok(Node {
+            value: Value::Null,
+            line: 1,
+            file,
+        });
+    }
+    match serde_saphyr::from_str::<Spanned<Raw>>(text) {
+        Ok(raw) => Ok(to_node(raw, &file)),
+        Err(e) => {
+            let line = e.location().map(|l| l.line()).unwrap_or(1);
+            let msg = e.to_string();
+            let first = msg.lines().next().unwrap_or("invalid YAML").to_string();
+            Err(YamlError {
+                line: u32::try_from(line).unwrap_or(1).max(1),
+                message: first,
+            })
+        }
+    }
+}
+
+impl Node {
+    pub fn str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(m) => m
+                .iter()
+                .rev()
+                .find(|(k, _)| k.str() == Some(key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The entry for `key`: key node and value node.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        match &self.value {
+            Value::Map(m) => m
+                .iter()
+                .rev()
+                .find(|(k, _)| k.str() == Some(key))
+                .map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+
+    pub fn entries(&self) -> &[(Node, Node)] {
+        match &self.value {
+            Value::Map(m) => m,
+            _ => &[],
+        }
+    }
+
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(v) => v,
+            _ => &[],
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// Every scalar under this node, with its node.
+    pub fn scalars(&self) -> Vec<&Node> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(n) = stack.pop() {
+            match &n.value {
+                Value::Scalar(_) => out.push(n),
+                Value::Seq(v) => stack.extend(v.iter().rev()),
+                Value::Map(m) => {
+                    for (k, v) in m.iter().rev() {
+                        stack.push(v);
+                        stack.push(k);
+                    }
+                }
+                Value::Null => {}
+            }
+        }
+        out
+    }
+}
+
+/// One variable reference in a compose value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarRef {
+    pub name: String,
+    /// `${VAR:-default}` / `${VAR-default}`.
+    pub default: Option<String>,
+    /// `${VAR:?err}` / `${VAR?err}`: compose refuses to start without it.
+    pub required: bool,
+}
+
+/// The `${VAR}`, `${VAR:-default}`, `${VAR:?err}`, `$VAR` references of a value (`$$` is a
+/// literal dollar).
+pub fn var_refs(s: &str) -> Vec<VarRef> {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        match b.get(i + 1) {
+            Some(b'$') => i += 2,
+            Some(b'{') => {
+                // Find the matching brace (defaults may nest `${A:-${B}}`).
+                let mut depth = 0usize;
+                let mut j = i + 1;
+                let mut end = None;
+                while j < b.len() {
+                    match b[j] {
+                        b'{' => depth += 1,
+                        b'}' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                end = Some(j);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let Some(end) = end else { break };
+                let inner = &s[i + 2..end];
+                let name_end = inner
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(inner.len());
+                let name = &inner[..name_end];
+                let op = &inner[name_end..];
+                let (default, required) =
+                    if let Some(d) = op.strip_prefix(":-").or_else(|| op.strip_prefix('-')) {
+                        out.extend(var_refs(d));
+                        (Some(d.to_string()), false)
+                    } else if op.starts_with(":?") || op.starts_with('?') {
+                        (None, true)
+                    } else {
+                        (None, false)
+                    };
+                if !name.is_empty() {
+                    out.push(VarRef {
+                        name: name.to_string(),
+                        default,
+                        required,
+                    });
+                }
+                i = end + 1;
+            }
+            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
+                let mut j = i + 1;
+                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                    j += 1;
+                }
+                out.push(VarRef {
+                    name: s[i + 1..j].to_string(),
+                    default: None,
+                    required: false,
+                });
+                i = j;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Interpolates with defaults only: `None` when a variable without a default is referenced.
+pub fn with_defaults(s: &str) -> Option<String> {
+    let mut out = String::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut last = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        out.push_str(&s[last..i]);
+        match b.get(i + 1) {
+            Some(b'$') => {
+                out.push('$');
+                i += 2;
+            }
+            Some(b'{') => {
+                let mut depth = 0usize;
+                let mut j = i + 1;
+                let mut end = None;
+                while j < b.len() {
+                    if b[j] == b'{' {
+                        depth += 1;
+                    } else if b[j] == b'}' {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            end = Some(j);
+                            break;
+                        }
+                    }
+                    j += 1;
+                }
+                let j = end?;
+                let refs = var_refs(&s[i..=j]);
+                let r = refs.last()?;
+                out.push_str(&with_defaults(r.default.as_deref()?)?);
+                i = j + 1;
+            }
+            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => return None,
+            _ => {
+                out.push('$');
+                i += 1;
+            }
+        }
+        last = i;
+    }
+    if last < s.len() {
+        out.push_str(&s[last..]);
+    }
+    Some(out)
+}
+
+/// One compose file, parsed.
+#[derive(Debug, Clone)]
+pub struct ComposeFile {
+    pub rel: String,
+    pub root: Option<Node>,
+    pub error: Option<YamlError>,
+}
+
+impl ComposeFile {
+    pub fn dir(&self) -> &str {
+        self.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+    }
+}
+
+/// A service after `extends` and overlays.
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    /// Where the service is first declared.
+    pub line: u32,
+    pub file: String,
+    pub node: Node,
+}
+
+impl Service {
+    pub fn image(&self) -> Option<&Node> {
+        self.node.get("image")
+    }
+
+    /// The environment as (key node, value) pairs, list and map forms alike; `None` values
+    /// are keys passed through from the shell.
+    pub fn environment(&self) -> Vec<(String, Option<String>, &Node)> {
+        environment_of(&self.node)
+    }
+}
+
+fn environment_of(node: &Node) -> Vec<(String, Option<String>, &Node)> {
+    let Some(env) = node.get("environment") else {
+        return Vec::new();
+    };
+    match &env.value {
+        Value::Map(m) => m
+            .iter()
+            .filter_map(|(k, v)| Some((k.str()?.to_string(), v.str().map(str::to_string), k)))
+            .collect(),
+        Value::Seq(items) => items
+            .iter()
+            .filter_map(|n| {
+                let s = n.str()?;
+                Some(match s.split_once('=') {
+                    Some((k, v)) => (k.to_string(), Some(v.to_string()), n),
+                    None => (s.to_string(), None, n),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The files `docker compose -f a -f b` would combine, and the services they define.
+#[derive(Debug, Clone, Default)]
+pub struct ComposeProject {
+    /// In `-f` order.
+    pub files: Vec<String>,
+    /// Why these files make up production.
+    pub reason: String,
+    pub services: Vec<Service>,
+    /// Problems resolving the project (missing files, broken `extends`), with a place.
+    pub problems: Vec<(String, u32, String)>,
+}
+
+/// Every compose file of the repository and the production project, if one can be told.
+#[derive(Debug, Clone, Default)]
+pub struct ComposeFiles {
+    pub files: Vec<ComposeFile>,
+    /// The files that make up production: golive.toml `compose_files`, else each file whose
+    /// name says prod/production with the base file beside it.
+    pub production: Vec<ComposeProject>,
+    /// Every path the compose files name, and whether it is there.
+    pub paths: Vec<(PathRef, PathState)>,
+    /// Text of small `.conf` files mounted into services (redis.conf), by root-relative path.
+    pub mounted_configs: std::collections::BTreeMap<String, String>,
+}
+
+const MAP_LIKE: &[&str] = &[
+    "environment",
+    "labels",
+    "args",
+    "extra_hosts",
+    "annotations",
+    "sysctls",
+    "ulimits",
+];
+const REPLACED: &[&str] = &["command", "entrypoint", "test"];
+
+/// `KEY=value` list items and maps both become a map keyed by name.
+fn as_map(n: &Node) -> Node {
+    match &n.value {
+        Value::Seq(items) => {
+            let mut m = Vec::new();
+            for it in items {
+                if let Some(s) = it.str() {
+                    let (k, v) = match s.split_once('=').or_else(|| s.split_once(':')) {
+                        Some((k, v)) => (k.trim().to_string(), Value::Scalar(v.trim().to_string())),
+                        None => (s.to_string(), Value::Null),
+                    };
+                    m.push((
+                        Node {
+                            value: Value::Scalar(k),
+                            line: it.line,
+                            file: it.file.clone(),
+                        },
+                        Node {
+                            value: v,
+                            line: it.line,
+                            file: it.file.clone(),
+                        },
+                    ));
+                }
+            }
+            Node {
+                value: Value::Map(m),
+                line: n.line,
+                file: n.file.clone(),
+            }
+        }
+        _ => n.clone(),
+    }
+}
+
+fn volume_target(n: &Node) -> Option<String> {
+    if let Some(s) = n.str() {
+        let parts: Vec<&str> = s.split(':').collect();
+        return Some(if parts.len() >= 2 { parts[1] } else { parts[0] }.to_string());
+    }
+    n.get("target").and_then(Node::str).map(str::to_string)
+}
+
+/// Merges `over` onto `base` following the compose specification's merge rules.
+pub fn merge(base: &Node, over: &Node, key: &str, depth: usize) -> Node {
+    if depth > 64 {
+        return over.clone();
+    }
+    if MAP_LIKE.contains(&key) {
+        return merge_maps(&as_map(base), &as_map(over), depth);
+    }
+    if REPLACED.contains(&key) {
+        return over.clone();
+    }
+    match (&base.value, &over.value) {
+        (Value::Map(_), Value::Map(_)) => merge_maps(base, over, depth),
+        (Value::Seq(a), Value::Seq(b)) => {
+            let mut out = a.clone();
+            if key == "volumes" || key == "devices" {
+                for n in b {
+                    let t = volume_target(n);
+                    if let Some(pos) = out
+                        .iter()
+                        .position(|x| t.is_some() && volume_target(x) == t)
+                    {
+                        out[pos] = n.clone();
+                    } else {
+                        out.push(n.clone());
+                    }
+                }
+            } else {
+                for n in b {
+                    if !(n.str().is_some() && out.iter().any(|x| x.str() == n.str())) {
+                        out.push(n.clone());
+                    }
+                }
+            }
+            Node {
+                value: Value::Seq(out),
+                line: over.line,
+                file: over.file.clone(),
+            }
+        }
+        _ => over.clone(),
+    }
+}
+
+fn merge_maps(base: &Node, over: &Node, depth: usize) -> Node {
+    let mut out: Vec<(Node, Node)> = base.entries().to_vec();
+    for (k, v) in over.entries() {
+        let name = k.str().unwrap_or("");
+        match out
+            .iter()
+            .position(|(bk, _)| bk.str().is_some() && bk.str() == k.str())
+        {
+            Some(pos) => {
+                let merged = merge(&out[pos].1, v, name, depth + 1);
+                out[pos] = (k.clone(), merged);
+            }
+            None => out.push((k.clone(), v.clone())),
+        }
+    }
+    Node {
+        value: Value::Map(out),
+        line: base.line,
+        file: base.file.clone(),
+    }
+}
+
+fn join_rel(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// A path written in a compose file, relative to the repository root; `None` when absolute,
+/// named (a volume), or built from variables without defaults.
+pub fn repo_path(compose_dir: &str, written: &str) -> Option<String> {
+    let p = with_defaults(written)?;
+    let p = p.trim();
+    if p.is_empty() || p.starts_with('/') || p.starts_with('~') || p.contains("://") {
+        return None;
+    }
+    Some(join_rel(compose_dir, p))
+}
+
+impl ComposeFiles {
+    pub fn file(&self, rel: &str) -> Option<&ComposeFile> {
+        self.files.iter().find(|f| f.rel == rel)
+    }
+
+    /// Services of one file, `extends` resolved.
+    fn file_services(&self, rel: &str, problems: &mut Vec<(String, u32, String)>) -> Vec<Service> {
+        let Some(f) = self.file(rel) else {
+            return Vec::new();
+        };
+        let Some(services) = f.root.as_ref().and_then(|r| r.get("services")) else {
+            return Vec::new();
+        };
+        services
+            .entries()
+            .iter()
+            .filter_map(|(k, v)| {
+                let name = k.str()?.to_string();
+                let node = self.resolve_extends(f, &name, v, problems, 0);
+                Some(Service {
+                    name,
+                    line: k.line,
+                    file: rel.to_string(),
+                    node,
+                })
+            })
+            .collect()
+    }
+
+    fn resolve_extends(
+        &self,
+        f: &ComposeFile,
+        name: &str,
+        node: &Node,
+        problems: &mut Vec<(String, u32, String)>,
+        depth: usize,
+    ) -> Node {
+        let Some(ext) = node.get("extends") else {
+            return node.clone();
+        };
+        if depth > 16 {
+            problems.push((
+                f.rel.clone(),
+                ext.line,
+                format!("service {name}: extends nests too deep (a cycle?)"),
+            ));
+            return node.clone();
+        }
+        let (target, file) = match (ext.str(), ext.get("service").and_then(Node::str)) {
+            (Some(s), _) => (s.to_string(), None),
+            (None, Some(s)) => (
+                s.to_string(),
+                ext.get("file").and_then(Node::str).map(str::to_string),
+            ),
+            _ => {
+                problems.push((
+                    f.rel.clone(),
+                    ext.line,
+                    format!("service {name}: extends names no service"),
+                ));
+                return node.clone();
+            }
+        };
+        let base_file = match &file {
+            Some(p) => match repo_path(f.dir(), p).and_then(|r| self.file(&r)) {
+                Some(bf) => bf,
+                None => {
+                    problems.push((
+                        f.rel.clone(),
+                        ext.line,
+                        format!("service {name}: extends file {p} is not a readable compose file"),
+                    ));
+                    return node.clone();
+                }
+            },
+            None => f,
+        };
+        let Some(base) = base_file
+            .root
+            .as_ref()
+            .and_then(|r| r.get("services"))
+            .and_then(|s| s.get(&target))
+        else {
+            problems.push((
+                f.rel.clone(),
+                ext.line,
+                format!(
+                    "service {name}: extends service {target}, which {} does not define",
+                    base_file.rel
+                ),
+            ));
+            return node.clone();
+        };
+        let base = self.resolve_extends(base_file, &target, base, problems, depth + 1);
+        let mut own = node.clone();
+        if let Value::Map(m) = &mut own.value {
+            m.retain(|(k, _)| k.str() != Some("extends"));
+        }
+        merge(&base, &own, "", 0)
+    }
+
+    /// Combines `files` in `-f` order.
+    pub fn project(&self, files: &[String], reason: &str) -> ComposeProject {
+        let mut problems = Vec::new();
+        let mut services: Vec<Service> = Vec::new();
+        for rel in files {
+            match self.file(rel) {
+                None => problems.push((rel.clone(), 1, "compose file does not exist".to_string())),
+                Some(f) if f.error.is_some() => {
+                    if let Some(e) = &f.error {
+                        problems.push((
+                            rel.clone(),
+                            e.line,
+                            format!("cannot parse: {}", e.message),
+                        ));
+                    }
+                }
+                Some(_) => {}
+            }
+            for s in self.file_services(rel, &mut problems) {
+                match services.iter_mut().find(|x| x.name == s.name) {
+                    Some(existing) => existing.node = merge(&existing.node, &s.node, "", 0),
+                    None => services.push(s),
+                }
+            }
+        }
+        ComposeProject {
+            files: files.to_vec(),
+            reason: reason.to_string(),
+            services,
+            problems,
+        }
+    }
+
+    pub fn build(index: &RepoIndex, configured: &[String]) -> Self {
+        let mut rels: Vec<String> = index
+            .of_kind(FileKind::Compose)
+            .filter(|f| !is_test_or_example_path(&f.rel))
+            .map(|f| f.rel.clone())
+            .collect();
+        let configured: Vec<String> = configured
+            .iter()
+            .map(|c| c.trim_start_matches("./").replace('\\', "/"))
+            .collect();
+        for c in &configured {
+            if !rels.contains(c) && index.root.join(c).is_file() {
+                rels.push(c.clone());
+            }
+        }
+        let files = rels
+            .iter()
+            .map(|rel| match index.read_text(rel) {
+                Ok(text) => match parse_yaml(&text, rel) {
+                    Ok(root) => ComposeFile {
+                        rel: rel.clone(),
+                        root: Some(root),
+                        error: None,
+                    },
+                    Err(e) => ComposeFile {
+                        rel: rel.clone(),
+                        root: None,
+                        error: Some(e),
+                    },
+                },
+                Err(e) => ComposeFile {
+                    rel: rel.clone(),
+                    root: None,
+                    error: Some(YamlError {
+                        line: 1,
+                        message: e.message,
+                    }),
+                },
+            })
+            .collect();
+        let mut out = ComposeFiles {
+            files,
+            ..Default::default()
+        };
+        for r in out.path_refs() {
+            let p = index.root.join(&r.rel);
+            let state = if p.is_dir() {
+                PathState::Dir
+            } else if p.is_file() {
+                if r.rel.ends_with(".conf") && r.kind == PathKind::BindSource {
+                    if let Ok(t) = index.read_text(&r.rel) {
+                        out.mounted_configs.insert(r.rel.clone(), t);
+                    }
+                }
+                PathState::File
+            } else if crate::dockerfile::is_gitignored(&index.root, &r.rel) {
+                PathState::MissingIgnored
+            } else {
+                PathState::Missing
+            };
+            out.paths.push((r, state));
+        }
+        if !configured.is_empty() {
+            out.production
+                .push(out.project(&configured, "compose_files in golive.toml"));
+            return out;
+        }
+        for rel in &rels {
+            let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+            if !is_production_compose_name(&name) {
+                continue;
+            }
+            let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let base = [
+                "compose.yaml",
+                "compose.yml",
+                "docker-compose.yaml",
+                "docker-compose.yml",
+            ]
+            .iter()
+            .map(|b| join_rel(dir, b))
+            .find(|b| rels.contains(b));
+            let (files, reason) = match base {
+                Some(b) => (
+                    vec![b.clone(), rel.clone()],
+                    format!("{rel} by its name, over its base {b}"),
+                ),
+                None => (vec![rel.clone()], format!("{rel} by its name")),
+            };
+            out.production.push(out.project(&files, &reason));
+        }
+        out
+    }
+}
+
+/// `docker-compose.prod.yml`, `compose.production.yaml`, `docker-compose-prod.yml`.
+pub fn is_production_compose_name(lower: &str) -> bool {
+    let stem = lower.trim_end_matches(".yml").trim_end_matches(".yaml");
+    stem.split(['.', '-', '_'])
+        .any(|p| p == "prod" || p == "production")
+}
+
+#[async_trait::async_trait]
+impl Fact for ComposeFiles {
+    async fn collect(facts: &Facts) -> Result<Self, FactError> {
+        let index = facts.get::<RepoIndex>().await?;
+        let configured = facts.env().compose_files.clone();
+        tokio::task::spawn_blocking(move || ComposeFiles::build(&index, &configured))
+            .await
+            .map_err(|e| FactError::new(format!("reading compose files failed: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(list: &[(&str, &str)]) -> ComposeFiles {
+        ComposeFiles {
+            files: list
+                .iter()
+                .map(|(rel, text)| match parse_yaml(text, rel) {
+                    Ok(root) => ComposeFile {
+                        rel: rel.to_string(),
+                        root: Some(root),
+                        error: None,
+                    },
+                    Err(e) => ComposeFile {
+                        rel: rel.to_string(),
+                        root: None,
+                        error: Some(e),
+                    },
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn parses_with_lines_anchors_and_merge_keys() {
+        let n = parse_yaml("x-common: &c\n  restart: always\nservices:\n  api:\n    <<: *c\n    image: app:1\n    ports:\n      - \"8000:8000\"\n", "c.yml").unwrap();
+        let api = n.get("services").unwrap().get("api").unwrap();
+        assert_eq!(api.get("image").unwrap().line, 6);
+        assert_eq!(api.get("restart").unwrap().str(), Some("always"));
+        assert_eq!(api.get("ports").unwrap().items()[0].line, 8);
+        let e = parse_yaml("services:\n  a: [\n", "bad.yml").unwrap_err();
+        assert!(e.line >= 2, "{e:?}");
+    }
+
+    #[test]
+    fn overlays_and_extends() {
+        let cf = files(&[
+            (
+                "docker-compose.yml",
+                "services:\n  api:\n    build: .\n    environment:\n      - DEBUG=true\n      - A=1\n    ports: [\"8000:8000\"]\n    volumes: [\".:/app\"]\n  worker:\n    extends: api\n    command: worker\n",
+            ),
+            (
+                "docker-compose.prod.yml",
+                "services:\n  api:\n    environment:\n      DEBUG: \"false\"\n    ports: [\"9000:9000\"]\n    volumes: [\"./static:/app\"]\n",
+            ),
+        ]);
+        let p = cf.project(
+            &[
+                "docker-compose.yml".into(),
+                "docker-compose.prod.yml".into(),
+            ],
+            "t",
+        );
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        let api = p.services.iter().find(|s| s.name == "api").unwrap();
+        let env = api.environment();
+        let debug = env.iter().find(|(k, _, _)| k == "DEBUG").unwrap();
+        assert_eq!(debug.1.as_deref(), Some("false"));
+        assert_eq!(
+            (&*debug.2.file, debug.2.line),
+            ("docker-compose.prod.yml", 4)
+        );
+        assert_eq!(api.node.get("ports").unwrap().items().len(), 2);
+        let vols = api.node.get("volumes").unwrap().items();
+        assert_eq!(vols.len(), 1);
+        assert_eq!(vols[0].str(), Some("./static:/app"));
+        let worker = p.services.iter().find(|s| s.name == "worker").unwrap();
+        assert_eq!(worker.node.get("build").and_then(Node::str), Some("."));
+        assert_eq!(
+            worker.node.get("command").and_then(Node::str),
+            Some("worker")
+        );
+    }
+
+    #[test]
+    fn interpolation() {
+        let r = var_refs("${SECRET_KEY:-change-me} $HOME $$LIT ${REQ:?set it} ${A-${B}}");
+        let names: Vec<(&str, Option<&str>, bool)> = r
+            .iter()
+            .map(|v| (v.name.as_str(), v.default.as_deref(), v.required))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("SECRET_KEY", Some("change-me"), false),
+                ("HOME", None, false),
+                ("REQ", None, true),
+                ("B", None, false),
+                ("A", Some("${B}"), false)
+            ]
+        );
+        assert_eq!(
+            with_defaults("app:${TAG:-latest}").as_deref(),
+            Some("app:latest")
+        );
+        assert_eq!(with_defaults("app:${TAG}"), None);
+        assert_eq!(with_defaults("a$$b").as_deref(), Some("a$b"));
+        assert!(is_production_compose_name("docker-compose.prod.yml"));
+        assert!(is_production_compose_name("compose.production.yaml"));
+        assert!(!is_production_compose_name("docker-compose.products.yml"));
+    }
+
+    #[test]
+    fn odd_inputs_never_panic() {
+        let samples = [
+            "",
+            ":",
+            "- - -",
+            "{",
+            "[",
+            "&a [*a]",
+            "a: *b",
+            "services: 3",
+            "services:\n  x: 3",
+            "services:\n  x:\n    extends: x",
+            "services:\n  x:\n    extends: {service: y, file: ../../../etc/passwd}",
+            "\t",
+            "a: !!binary aGk=",
+            "? [a]\n: b",
+            "--- a\n--- b",
+            "x: &a\n  <<: *a",
+            "services:\n  a:\n    environment: 5\n    volumes: [1, {target: 2}]",
+        ];
+        let tokens = [
+            "a", ":", " ", "\n", "  ", "-", "[", "]", "{", "}", "&x", "*x", "<<", "${", "}", "$$",
+            "\"", "'", "|", ">", "#", ",", "services", "extends", "é",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut inputs: Vec<String> = samples.iter().map(|s| s.to_string()).collect();
+        for _ in 0..1500 {
+            let mut s = String::new();
+            for _ in 0..(seed % 30) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(tokens[(seed % tokens.len() as u64) as usize]);
+            }
+            inputs.push(s);
+        }
+        for s in &inputs {
+            let _ = var_refs(s);
+            let _ = with_defaults(s);
+            let cf = files(&[("a.yml", s), ("b.yml", s)]);
+            let p = cf.project(&["a.yml".into(), "b.yml".into()], "t");
+            for svc in &p.services {
+                let _ = svc.environment();
+                let _ = svc.node.scalars();
+            }
+        }
+    }
+}
+
+/// A service that builds an image from this repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildRef {
+    pub file: String,
+    pub line: u32,
+    pub service: String,
+    /// The build context, relative to the root.
+    pub context: Option<String>,
+    /// The Dockerfile, relative to the root.
+    pub dockerfile: Option<String>,
+    /// The service declares a healthcheck that is not disabled.
+    pub healthcheck: bool,
+}
+
+/// Whether a service node declares a working healthcheck.
+pub fn has_healthcheck(service: &Node) -> bool {
+    match service.get("healthcheck") {
+        None => false,
+        Some(h) => {
+            let disabled = h.get("disable").and_then(Node::str) == Some("true");
+            let none = h
+                .get("test")
+                .map(|t| {
+                    t.str()
+                        .map(|s| s.eq_ignore_ascii_case("NONE"))
+                        .unwrap_or(false)
+                        || t.items().first().and_then(Node::str) == Some("NONE")
+                })
+                .unwrap_or(false);
+            !disabled && !none
+        }
+    }
+}
+
+impl ComposeFiles {
+    /// Every service, in every compose file, that builds from the repository.
+    pub fn build_refs(&self) -> Vec<BuildRef> {
+        let mut out: Vec<BuildRef> = Vec::new();
+        // Merged production services first (an overlay may add the healthcheck), then each file.
+        let mut all: Vec<(String, Service)> = Vec::new();
+        for p in &self.production {
+            for s in &p.services {
+                all.push((s.file.clone(), s.clone()));
+            }
+        }
+        for f in &self.files {
+            let mut problems = Vec::new();
+            for s in self.file_services(&f.rel, &mut problems) {
+                all.push((f.rel.clone(), s));
+            }
+        }
+        for (rel, s) in all {
+            let Some(f) = self.file(&rel) else { continue };
+            {
+                let Some(b) = s.node.get("build") else {
+                    continue;
+                };
+                let (ctx, df) = match b.str() {
+                    Some(c) => (Some(c.to_string()), None),
+                    None => (
+                        b.get("context").and_then(Node::str).map(str::to_string),
+                        b.get("dockerfile").and_then(Node::str).map(str::to_string),
+                    ),
+                };
+                let context = repo_path(f.dir(), ctx.as_deref().unwrap_or("."));
+                let dockerfile = match (&context, df) {
+                    (Some(c), Some(d)) => repo_path(c, &d),
+                    (Some(c), None) => Some(join_rel(c, "Dockerfile")),
+                    (None, _) => None,
+                };
+                out.push(BuildRef {
+                    file: f.rel.clone(),
+                    line: b.line,
+                    service: s.name.clone(),
+                    context,
+                    dockerfile,
+                    healthcheck: has_healthcheck(&s.node),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// What a compose file points at on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathKind {
+    EnvFile,
+    BindSource,
+    BuildContext,
+    Dockerfile,
+    ConfigFile,
+    SecretFile,
+}
+
+impl PathKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EnvFile => "env_file",
+            Self::BindSource => "bind mount source",
+            Self::BuildContext => "build context",
+            Self::Dockerfile => "Dockerfile",
+            Self::ConfigFile => "config file",
+            Self::SecretFile => "secret file",
+        }
+    }
+}
+
+/// One path a compose file names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRef {
+    pub file: String,
+    pub line: u32,
+    pub service: Option<String>,
+    pub kind: PathKind,
+    pub written: String,
+    /// Relative to the repository root.
+    pub rel: String,
+    /// Container path of a bind mount.
+    pub target: Option<String>,
+    pub read_only: bool,
+    /// `env_file` with `required: false`.
+    pub optional: bool,
+}
+
+/// Whether a path named by a compose file is there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathState {
+    File,
+    Dir,
+    Missing,
+    /// Missing and git-ignored: made at deploy time (an env file written by the pipeline).
+    MissingIgnored,
+}
+
+/// A bind mount of a service: source relative to the root, target, and the node.
+pub fn bind_mounts<'a>(
+    compose_dir: &str,
+    service: &'a Node,
+) -> Vec<(String, String, bool, &'a Node)> {
+    let mut out = Vec::new();
+    for v in service.get("volumes").map(Node::items).unwrap_or(&[]) {
+        let (source, target, ro) = match v.str() {
+            Some(s) => {
+                let parts: Vec<&str> = s.split(':').collect();
+                if parts.len() < 2 {
+                    continue;
+                }
+                (
+                    parts[0].to_string(),
+                    parts[1].to_string(),
+                    parts
+                        .get(2)
+                        .is_some_and(|m| m.split(',').any(|x| x == "ro")),
+                )
+            }
+            None => {
+                if v.get("type").and_then(Node::str) != Some("bind") {
+                    continue;
+                }
+                let (Some(s), Some(t)) = (
+                    v.get("source").and_then(Node::str),
+                    v.get("target").and_then(Node::str),
+                ) else {
+                    continue;
+                };
+                (
+                    s.to_string(),
+                    t.to_string(),
+                    v.get("read_only").and_then(Node::str) == Some("true"),
+                )
+            }
+        };
+        let looks_like_path = source.starts_with('.')
+            || source.starts_with('/')
+            || source.starts_with('~')
+            || source.contains('/');
+        if !looks_like_path {
+            continue; // a named volume
+        }
+        if let Some(rel) = repo_path(compose_dir, &source) {
+            out.push((rel, target, ro, v));
+        }
+    }
+    out
+}
+
+impl ComposeFiles {
+    /// Every path any compose file names, `extends` resolved per file.
+    pub fn path_refs(&self) -> Vec<PathRef> {
+        let mut out = Vec::new();
+        for f in &self.files {
+            let dir = f.dir();
+            let mut problems = Vec::new();
+            let mk = |line, service: Option<&str>, kind, written: &str, rel: String| PathRef {
+                file: f.rel.clone(),
+                line,
+                service: service.map(str::to_string),
+                kind,
+                written: written.to_string(),
+                rel,
+                target: None,
+                read_only: false,
+                optional: false,
+            };
+            for s in self.file_services(&f.rel, &mut problems) {
+                let name = Some(s.name.as_str());
+                if let Some(ef) = s.node.get("env_file") {
+                    let items: Vec<&Node> = if ef.str().is_some() {
+                        vec![ef]
+                    } else {
+                        ef.items().iter().collect()
+                    };
+                    for it in items {
+                        let (written, optional) = match it.str() {
+                            Some(p) => (p, false),
+                            None => match it.get("path").and_then(Node::str) {
+                                Some(p) => {
+                                    (p, it.get("required").and_then(Node::str) == Some("false"))
+                                }
+                                None => continue,
+                            },
+                        };
+                        if let Some(rel) = repo_path(dir, written) {
+                            let mut r = mk(it.line, name, PathKind::EnvFile, written, rel);
+                            r.optional = optional;
+                            out.push(r);
+                        }
+                    }
+                }
+                for (rel, target, ro, node) in bind_mounts(dir, &s.node) {
+                    let written = node
+                        .str()
+                        .map(|s| s.split(':').next().unwrap_or(s))
+                        .unwrap_or_else(|| node.get("source").and_then(Node::str).unwrap_or(""));
+                    let mut r = mk(node.line, name, PathKind::BindSource, written, rel);
+                    r.target = Some(target);
+                    r.read_only = ro;
+                    out.push(r);
+                }
+                if let Some(b) = s.node.get("build") {
+                    let ctx_written = b
+                        .str()
+                        .or_else(|| b.get("context").and_then(Node::str))
+                        .unwrap_or(".");
+                    if !ctx_written.contains("://") && !ctx_written.starts_with("git@") {
+                        if let Some(ctx) = repo_path(dir, ctx_written) {
+                            let ctx_line = b.get("context").map(|n| n.line).unwrap_or(b.line);
+                            out.push(mk(
+                                ctx_line,
+                                name,
+                                PathKind::BuildContext,
+                                ctx_written,
+                                ctx.clone(),
+                            ));
+                            if b.get("dockerfile_inline").is_none() {
+                                let df_node = b.get("dockerfile");
+                                let df_written =
+                                    df_node.and_then(Node::str).unwrap_or("Dockerfile");
+                                if let Some(rel) = repo_path(&ctx, df_written) {
+                                    out.push(mk(
+                                        df_node.map(|n| n.line).unwrap_or(b.line),
+                                        name,
+                                        PathKind::Dockerfile,
+                                        df_written,
+                                        rel,
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(root) = &f.root {
+                for (section, kind) in [
+                    ("configs", PathKind::ConfigFile),
+                    ("secrets", PathKind::SecretFile),
+                ] {
+                    for (_, v) in root.get(section).map(Node::entries).unwrap_or(&[]) {
+                        if let Some(fnode) = v.get("file") {
+                            if let Some(rel) = fnode.str().and_then(|p| repo_path(dir, p)) {
+                                out.push(mk(
+                                    fnode.line,
+                                    None,
+                                    kind,
+                                    fnode.str().unwrap_or(""),
+                                    rel,
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,1086 @@
+//! The application's configuration contract: which environment variables the code reads (with
+//! tree-sitter grammars for Python, JavaScript, TypeScript, Go and Rust) and which ones the
+//! production deployment sets (production env files, and the `environment` and `env_file` of
+//! production compose services that build from this repository).
+
+use crate::compose::{ComposeFiles, Node, with_defaults};
+use crate::env_files::EnvFiles;
+use crate::repo_index::{FileKind, Language, RepoIndex, is_test_or_example_path};
+use golive_core::{Fact, FactError, Facts};
+use std::collections::{BTreeMap, BTreeSet};
+use tree_sitter::{Parser, Tree};
+
+/// Source files larger than this are not parsed.
+pub const MAX_SOURCE_BYTES: u64 = 512 * 1024;
+
+/// One place the code reads an environment variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvRead {
+    /// As the code spells it; compare upper-cased for pydantic settings.
+    pub name: String,
+    pub file: String,
+    pub line: u32,
+    /// The code supplies a fallback (a default argument, `||`, `unwrap_or`, a field default).
+    pub has_default: bool,
+    /// How it is read (`os.getenv`, `process.env`, `BaseSettings field`).
+    pub how: &'static str,
+    /// Matching is case-insensitive (pydantic settings).
+    pub case_insensitive: bool,
+}
+
+/// A pydantic settings class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsClass {
+    pub file: String,
+    pub line: u32,
+    pub name: String,
+    pub env_prefix: String,
+    pub nested_delimiter: Option<String>,
+}
+
+/// What the code reads.
+#[derive(Debug, Clone, Default)]
+pub struct CodeReads {
+    pub reads: Vec<EnvRead>,
+    pub settings: Vec<SettingsClass>,
+    /// Places that read a variable whose name is computed (`os.getenv(name)`): the read set is
+    /// then incomplete.
+    pub dynamic: Vec<(String, u32)>,
+    pub files_parsed: usize,
+    /// Files that could not be read or parsed.
+    pub errors: Vec<(String, String)>,
+}
+
+fn text<'a>(n: tree_sitter::Node, src: &'a [u8]) -> &'a str {
+    n.utf8_text(src).unwrap_or("")
+}
+
+fn line(n: tree_sitter::Node) -> u32 {
+    u32::try_from(n.start_position().row + 1).unwrap_or(u32::MAX)
+}
+
+/// Pre-order walk over every node.
+fn walk(tree: &Tree, mut f: impl FnMut(tree_sitter::Node)) {
+    let mut cursor = tree.walk();
+    loop {
+        f(cursor.node());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+/// The value of a plain string literal (no interpolation), any language.
+fn string_value(n: tree_sitter::Node, src: &[u8]) -> Option<String> {
+    match n.kind() {
+        "string"
+        | "string_literal"
+        | "interpreted_string_literal"
+        | "raw_string_literal"
+        | "template_string" => {
+            if n.kind() == "template_string" && n.named_child_count() > 0 {
+                // `${...}` substitutions make it dynamic.
+                let mut c = n.walk();
+                if n.named_children(&mut c)
+                    .any(|x| x.kind() == "template_substitution")
+                {
+                    return None;
+                }
+            }
+            if n.kind() == "string" {
+                let mut c = n.walk();
+                if n.named_children(&mut c)
+                    .any(|x| x.kind() == "interpolation")
+                {
+                    return None;
+                }
+            }
+            let t = text(n, src);
+            let t = t.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            let t = t
+                .trim_start_matches(['"', '\'', '`'])
+                .trim_end_matches(['"', '\'', '`']);
+            let t = t.trim_start_matches('#').trim_end_matches('#');
+            let t = t.trim_start_matches('"').trim_end_matches('"');
+            if t.is_empty()
+                || !t
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+            {
+                return None;
+            }
+            Some(t.to_string())
+        }
+        _ => None,
+    }
+}
+
+fn first_arg(call: tree_sitter::Node) -> (Option<tree_sitter::Node>, usize) {
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return (None, 0);
+    };
+    let mut c = args.walk();
+    let items: Vec<tree_sitter::Node> = args
+        .named_children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    (items.first().copied(), items.len())
+}
+
+fn parser_for(lang: Language, path: &str) -> Option<Parser> {
+    let mut p = Parser::new();
+    let language: tree_sitter::Language = match lang {
+        Language::Python => tree_sitter_python::LANGUAGE.into(),
+        Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+        Language::TypeScript if path.ends_with(".tsx") => {
+            tree_sitter_typescript::LANGUAGE_TSX.into()
+        }
+        Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        Language::Go => tree_sitter_go::LANGUAGE.into(),
+        Language::Rust => tree_sitter_rust::LANGUAGE.into(),
+        _ => return None,
+    };
+    p.set_language(&language).ok()?;
+    Some(p)
+}
+
+/// Python: `os.getenv`, `os.environ[...]`, `os.environ.get`, `environ.setdefault`.
+fn python_calls(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
+    walk(tree, |n| match n.kind() {
+        "call" => {
+            let Some(func) = n.child_by_field_name("function") else {
+                return;
+            };
+            let f = text(func, src);
+            let (how, default_when) = match f {
+                "os.getenv" | "getenv" | "os.environ.get" | "environ.get" => ("os.getenv", 2usize),
+                "os.environ.setdefault" | "environ.setdefault" => ("os.environ.setdefault", 1),
+                "os.environ.pop" | "environ.pop" => ("os.environ.pop", 2),
+                _ => return,
+            };
+            let (arg, count) = first_arg(n);
+            let Some(arg) = arg else { return };
+            match string_value(arg, src) {
+                Some(name) => out.reads.push(EnvRead {
+                    name,
+                    file: file.to_string(),
+                    line: line(n),
+                    has_default: count >= default_when,
+                    how,
+                    case_insensitive: false,
+                }),
+                None => out.dynamic.push((file.to_string(), line(n))),
+            }
+        }
+        "subscript" => {
+            let Some(v) = n.child_by_field_name("value") else {
+                return;
+            };
+            if !matches!(text(v, src), "os.environ" | "environ") {
+                return;
+            }
+            let Some(idx) = n.child_by_field_name("subscript") else {
+                return;
+            };
+            // `os.environ["X"] = v` sets, it does not read.
+            if n.parent().is_some_and(|p| {
+                p.kind() == "assignment" && p.child_by_field_name("left") == Some(n)
+            }) {
+                return;
+            }
+            match string_value(idx, src) {
+                Some(name) => out.reads.push(EnvRead {
+                    name,
+                    file: file.to_string(),
+                    line: line(n),
+                    has_default: false,
+                    how: "os.environ[]",
+                    case_insensitive: false,
+                }),
+                None => out.dynamic.push((file.to_string(), line(n))),
+            }
+        }
+        _ => {}
+    });
+}
+
+/// A Python class with its fields, for pydantic settings resolution.
+#[derive(Debug, Clone)]
+struct PyClass {
+    file: String,
+    line: u32,
+    name: String,
+    bases: Vec<String>,
+    env_prefix: Option<String>,
+    nested_delimiter: Option<String>,
+    case_sensitive: bool,
+    /// name, annotation, has default, alias, line
+    fields: Vec<(String, String, bool, Option<String>, u32)>,
+}
+
+fn kwarg_string(call: tree_sitter::Node, src: &[u8], key: &str) -> Option<String> {
+    let args = call.child_by_field_name("arguments")?;
+    let mut c = args.walk();
+    let found = args
+        .named_children(&mut c)
+        .filter(|a| a.kind() == "keyword_argument")
+        .find(|a| {
+            a.child_by_field_name("name")
+                .is_some_and(|n| text(n, src) == key)
+        })?;
+    let v = found.child_by_field_name("value")?;
+    string_value(v, src).or_else(|| {
+        let t = text(v, src);
+        (t == "\"\"" || t == "''").then(String::new)
+    })
+}
+
+fn python_classes(tree: &Tree, src: &[u8], file: &str) -> Vec<PyClass> {
+    let mut out = Vec::new();
+    walk(tree, |n| {
+        if n.kind() != "class_definition" {
+            return;
+        }
+        let name = n
+            .child_by_field_name("name")
+            .map(|x| text(x, src).to_string())
+            .unwrap_or_default();
+        let mut bases = Vec::new();
+        if let Some(sc) = n.child_by_field_name("superclasses") {
+            let mut c = sc.walk();
+            for b in sc.named_children(&mut c) {
+                if b.kind() != "keyword_argument" {
+                    bases.push(text(b, src).rsplit('.').next().unwrap_or("").to_string());
+                }
+            }
+        }
+        let mut cls = PyClass {
+            file: file.to_string(),
+            line: line(n),
+            name,
+            bases,
+            env_prefix: None,
+            nested_delimiter: None,
+            case_sensitive: false,
+            fields: Vec::new(),
+        };
+        let Some(body) = n.child_by_field_name("body") else {
+            return;
+        };
+        let mut c = body.walk();
+        for stmt in body.named_children(&mut c) {
+            // Inner `class Config:` (pydantic v1).
+            if stmt.kind() == "class_definition"
+                && stmt
+                    .child_by_field_name("name")
+                    .is_some_and(|x| text(x, src) == "Config")
+            {
+                if let Some(b) = stmt.child_by_field_name("body") {
+                    let mut c2 = b.walk();
+                    for s in b.named_children(&mut c2) {
+                        let Some(a) = s.named_child(0).filter(|a| a.kind() == "assignment") else {
+                            continue;
+                        };
+                        let (Some(l), Some(r)) = (
+                            a.child_by_field_name("left"),
+                            a.child_by_field_name("right"),
+                        ) else {
+                            continue;
+                        };
+                        match text(l, src) {
+                            "env_prefix" => {
+                                cls.env_prefix = string_value(r, src).or(Some(String::new()))
+                            }
+                            "env_nested_delimiter" => cls.nested_delimiter = string_value(r, src),
+                            "case_sensitive" => cls.case_sensitive = text(r, src) == "True",
+                            _ => {}
+                        }
+                    }
+                }
+                continue;
+            }
+            if stmt.kind() != "expression_statement" {
+                continue;
+            }
+            let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
+                continue;
+            };
+            let Some(left) = a.child_by_field_name("left") else {
+                continue;
+            };
+            let fname = text(left, src).to_string();
+            let right = a.child_by_field_name("right");
+            if fname == "model_config" {
+                if let Some(r) = right.filter(|r| r.kind() == "call") {
+                    if let Some(p) = kwarg_string(r, src, "env_prefix") {
+                        cls.env_prefix = Some(p);
+                    }
+                    cls.nested_delimiter = kwarg_string(r, src, "env_nested_delimiter")
+                        .or(cls.nested_delimiter.take());
+                    if let Some(args) = r.child_by_field_name("arguments") {
+                        if text(args, src).contains("case_sensitive=True") {
+                            cls.case_sensitive = true;
+                        }
+                    }
+                }
+                continue;
+            }
+            let Some(ann) = a.child_by_field_name("type") else {
+                continue;
+            };
+            if fname.starts_with('_') || text(ann, src).starts_with("ClassVar") {
+                continue;
+            }
+            let mut has_default = right.is_some();
+            let mut alias = None;
+            if let Some(r) = right.filter(|r| r.kind() == "call") {
+                let f = r
+                    .child_by_field_name("function")
+                    .map(|x| text(x, src))
+                    .unwrap_or("");
+                if f == "Field" || f.ends_with(".Field") {
+                    let (first, _) = first_arg(r);
+                    let positional_default = first
+                        .is_some_and(|x| x.kind() != "keyword_argument" && text(x, src) != "...");
+                    let args_text = r
+                        .child_by_field_name("arguments")
+                        .map(|x| text(x, src))
+                        .unwrap_or("");
+                    has_default = positional_default
+                        || args_text.contains("default=")
+                        || args_text.contains("default_factory=");
+                    alias = kwarg_string(r, src, "validation_alias")
+                        .or_else(|| kwarg_string(r, src, "alias"))
+                        .or_else(|| kwarg_string(r, src, "env"));
+                }
+            }
+            cls.fields.push((
+                fname,
+                text(ann, src).to_string(),
+                has_default,
+                alias,
+                line(left),
+            ));
+        }
+        out.push(cls);
+    });
+    out
+}
+
+/// Resolves pydantic settings classes (subclasses of `BaseSettings`, directly or through other
+/// classes of the repository) into the variables they read.
+fn resolve_settings(classes: &[PyClass], out: &mut CodeReads) {
+    let by_name: BTreeMap<&str, &PyClass> = classes.iter().map(|c| (c.name.as_str(), c)).collect();
+    let is_settings = |c: &PyClass| {
+        let mut stack: Vec<&str> = c.bases.iter().map(String::as_str).collect();
+        let mut seen = BTreeSet::new();
+        while let Some(b) = stack.pop() {
+            if b == "BaseSettings" {
+                return true;
+            }
+            if seen.insert(b) {
+                if let Some(p) = by_name.get(b) {
+                    stack.extend(p.bases.iter().map(String::as_str));
+                }
+            }
+        }
+        false
+    };
+    // Inherited configuration and fields, nearest first.
+    fn lineage<'a>(c: &'a PyClass, by_name: &BTreeMap<&str, &'a PyClass>) -> Vec<&'a PyClass> {
+        let mut out: Vec<&PyClass> = vec![];
+        let mut stack = vec![c];
+        while let Some(x) = stack.pop() {
+            if out.iter().any(|o| o.name == x.name) || out.len() > 32 {
+                continue;
+            }
+            out.push(x);
+            for b in &x.bases {
+                if let Some(p) = by_name.get(b.as_str()) {
+                    stack.push(p);
+                }
+            }
+        }
+        out
+    }
+    for c in classes.iter().filter(|c| is_settings(c)) {
+        let lin = lineage(c, &by_name);
+        let prefix = lin
+            .iter()
+            .find_map(|x| x.env_prefix.clone())
+            .unwrap_or_default();
+        let delim = lin.iter().find_map(|x| x.nested_delimiter.clone());
+        out.settings.push(SettingsClass {
+            file: c.file.clone(),
+            line: c.line,
+            name: c.name.clone(),
+            env_prefix: prefix.clone(),
+            nested_delimiter: delim.clone(),
+        });
+        let mut fields = Vec::new();
+        for x in lin.iter().rev() {
+            for f in &x.fields {
+                fields.retain(
+                    |(n, ..): &(String, String, bool, Option<String>, u32, String)| n != &f.0,
+                );
+                fields.push((
+                    f.0.clone(),
+                    f.1.clone(),
+                    f.2,
+                    f.3.clone(),
+                    f.4,
+                    x.file.clone(),
+                ));
+            }
+        }
+        for (name, ann, has_default, alias, fline, ffile) in fields {
+            let var = match &alias {
+                Some(a) => a.clone(),
+                None => format!("{prefix}{name}"),
+            };
+            out.reads.push(EnvRead {
+                name: var.clone(),
+                file: ffile.clone(),
+                line: fline,
+                has_default,
+                how: "BaseSettings field",
+                case_insensitive: !c.case_sensitive,
+            });
+            // Nested models: PREFIX + field + delimiter + subfield, recursively.
+            let (Some(d), None) = (&delim, &alias) else {
+                continue;
+            };
+            let mut stack: Vec<(String, String, bool, usize)> = vec![(var, ann, has_default, 0)];
+            while let Some((base, ann, parent_default, depth)) = stack.pop() {
+                if depth > 6 {
+                    continue;
+                }
+                let ty = ann
+                    .trim_start_matches("Optional[")
+                    .trim_end_matches(']')
+                    .split('|')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                let Some(model) = by_name.get(ty.as_str()) else {
+                    continue;
+                };
+                for x in lineage(model, &by_name).iter().rev() {
+                    for f in &x.fields {
+                        let sub = match &f.3 {
+                            Some(a) => format!("{base}{d}{a}"),
+                            None => format!("{base}{d}{}", f.0),
+                        };
+                        out.reads.push(EnvRead {
+                            name: sub.clone(),
+                            file: x.file.clone(),
+                            line: f.4,
+                            has_default: f.2 || parent_default,
+                            how: "BaseSettings nested field",
+                            case_insensitive: !c.case_sensitive,
+                        });
+                        stack.push((sub, f.1.clone(), f.2 || parent_default, depth + 1));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn has_fallback_js(n: tree_sitter::Node, src: &[u8]) -> bool {
+    let mut cur = n;
+    // Walk up through parentheses and optional chaining.
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "parenthesized_expression" | "non_null_expression" | "as_expression" => cur = p,
+            "binary_expression" => {
+                let op = p
+                    .child_by_field_name("operator")
+                    .map(|o| text(o, src))
+                    .unwrap_or("");
+                return p.child_by_field_name("left") == Some(cur) && matches!(op, "||" | "??");
+            }
+            "ternary_expression" => return true,
+            "assignment_pattern" | "object_assignment_pattern" => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
+fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
+    let is_env_obj = |t: &str| {
+        matches!(
+            t,
+            "process.env" | "import.meta.env" | "Bun.env" | "Deno.env"
+        )
+    };
+    walk(tree, |n| match n.kind() {
+        "member_expression" => {
+            let (Some(obj), Some(prop)) = (
+                n.child_by_field_name("object"),
+                n.child_by_field_name("property"),
+            ) else {
+                return;
+            };
+            if !is_env_obj(text(obj, src)) {
+                return;
+            }
+            let name = text(prop, src).to_string();
+            if n.parent().is_some_and(|p| {
+                p.kind() == "assignment_expression" && p.child_by_field_name("left") == Some(n)
+            }) {
+                return;
+            }
+            out.reads.push(EnvRead {
+                name,
+                file: file.to_string(),
+                line: line(n),
+                has_default: has_fallback_js(n, src),
+                how: "process.env",
+                case_insensitive: false,
+            });
+        }
+        "subscript_expression" => {
+            let (Some(obj), Some(idx)) = (
+                n.child_by_field_name("object"),
+                n.child_by_field_name("index"),
+            ) else {
+                return;
+            };
+            if !is_env_obj(text(obj, src)) {
+                return;
+            }
+            match string_value(idx, src) {
+                Some(name) => out.reads.push(EnvRead {
+                    name,
+                    file: file.to_string(),
+                    line: line(n),
+                    has_default: has_fallback_js(n, src),
+                    how: "process.env",
+                    case_insensitive: false,
+                }),
+                None => out.dynamic.push((file.to_string(), line(n))),
+            }
+        }
+        "variable_declarator" => {
+            // const { A, B = "x", C: c } = process.env
+            let (Some(name), Some(value)) = (
+                n.child_by_field_name("name"),
+                n.child_by_field_name("value"),
+            ) else {
+                return;
+            };
+            if name.kind() != "object_pattern" || !is_env_obj(text(value, src)) {
+                return;
+            }
+            let mut c = name.walk();
+            for p in name.named_children(&mut c) {
+                let (key, dflt) = match p.kind() {
+                    "shorthand_property_identifier_pattern" => (text(p, src).to_string(), false),
+                    "object_assignment_pattern" => (
+                        p.child_by_field_name("left")
+                            .map(|l| text(l, src).to_string())
+                            .unwrap_or_default(),
+                        true,
+                    ),
+                    "pair_pattern" => {
+                        let k = p
+                            .child_by_field_name("key")
+                            .map(|l| text(l, src).trim_matches(['"', '\'']).to_string())
+                            .unwrap_or_default();
+                        let d = p
+                            .child_by_field_name("value")
+                            .is_some_and(|v| v.kind() == "assignment_pattern");
+                        (k, d)
+                    }
+                    "rest_pattern" => {
+                        out.dynamic.push((file.to_string(), line(p)));
+                        continue;
+                    }
+                    _ => continue,
+                };
+                if !key.is_empty() {
+                    out.reads.push(EnvRead {
+                        name: key,
+                        file: file.to_string(),
+                        line: line(p),
+                        has_default: dflt,
+                        how: "process.env",
+                        case_insensitive: false,
+                    });
+                }
+            }
+        }
+        _ => {}
+    });
+}
+
+fn go_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
+    walk(tree, |n| {
+        if n.kind() != "call_expression" {
+            return;
+        }
+        let Some(func) = n.child_by_field_name("function") else {
+            return;
+        };
+        let how = match text(func, src) {
+            "os.Getenv" => "os.Getenv",
+            "os.LookupEnv" => "os.LookupEnv",
+            _ => return,
+        };
+        let (arg, _) = first_arg(n);
+        match arg.and_then(|a| string_value(a, src)) {
+            Some(name) => out.reads.push(EnvRead {
+                name,
+                file: file.to_string(),
+                line: line(n),
+                // LookupEnv reports absence: the caller handles it.
+                has_default: how == "os.LookupEnv",
+                how,
+                case_insensitive: false,
+            }),
+            None => out.dynamic.push((file.to_string(), line(n))),
+        }
+    });
+}
+
+fn rust_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
+    walk(tree, |n| {
+        if n.kind() != "call_expression" {
+            return;
+        }
+        let Some(func) = n.child_by_field_name("function") else {
+            return;
+        };
+        let f = text(func, src);
+        if !matches!(
+            f,
+            "env::var" | "std::env::var" | "env::var_os" | "std::env::var_os"
+        ) {
+            return;
+        }
+        let (arg, _) = first_arg(n);
+        // `.unwrap_or(..)`, `.unwrap_or_else`, `.unwrap_or_default`, `.ok()`, `if let Ok(..)` handle absence.
+        let mut has_default = false;
+        if let Some(p) = n.parent().filter(|p| p.kind() == "field_expression") {
+            let field = p
+                .child_by_field_name("field")
+                .map(|x| text(x, src))
+                .unwrap_or("");
+            has_default = field.starts_with("unwrap_or")
+                || field == "ok"
+                || field == "is_ok"
+                || field == "is_err";
+        }
+        if n.parent()
+            .is_some_and(|p| matches!(p.kind(), "let_condition" | "match_expression"))
+        {
+            has_default = true;
+        }
+        match arg.and_then(|a| string_value(a, src)) {
+            Some(name) => out.reads.push(EnvRead {
+                name,
+                file: file.to_string(),
+                line: line(n),
+                has_default,
+                how: "std::env::var",
+                case_insensitive: false,
+            }),
+            None => out.dynamic.push((file.to_string(), line(n))),
+        }
+    });
+}
+
+/// Parses one source file and records what it reads. Never panics.
+pub fn scan_source(
+    lang: Language,
+    file: &str,
+    source: &str,
+    out: &mut CodeReads,
+    classes: &mut Vec<PyClassOpaque>,
+) {
+    let Some(mut parser) = parser_for(lang, file) else {
+        return;
+    };
+    let Some(tree) = parser.parse(source, None) else {
+        out.errors
+            .push((file.to_string(), "could not be parsed".to_string()));
+        return;
+    };
+    out.files_parsed += 1;
+    let src = source.as_bytes();
+    match lang {
+        Language::Python => {
+            python_calls(&tree, src, file, out);
+            classes.extend(
+                python_classes(&tree, src, file)
+                    .into_iter()
+                    .map(PyClassOpaque),
+            );
+        }
+        Language::JavaScript | Language::TypeScript => js_reads(&tree, src, file, out),
+        Language::Go => go_reads(&tree, src, file, out),
+        Language::Rust => rust_reads(&tree, src, file, out),
+        _ => {}
+    }
+}
+
+/// A Python class collected while scanning, resolved by [`finish`].
+#[derive(Debug, Clone)]
+pub struct PyClassOpaque(PyClass);
+
+/// Resolves the settings classes collected by [`scan_source`].
+pub fn finish(out: &mut CodeReads, classes: Vec<PyClassOpaque>) {
+    let classes: Vec<PyClass> = classes.into_iter().map(|c| c.0).collect();
+    resolve_settings(&classes, out);
+}
+
+impl CodeReads {
+    pub fn collect_from(index: &RepoIndex) -> Self {
+        let mut out = CodeReads::default();
+        let mut classes = Vec::new();
+        for f in &index.files {
+            let FileKind::Source(lang) = f.kind else {
+                continue;
+            };
+            if !matches!(
+                lang,
+                Language::Python
+                    | Language::JavaScript
+                    | Language::TypeScript
+                    | Language::Go
+                    | Language::Rust
+            ) {
+                continue;
+            }
+            if is_test_or_example_path(&f.rel) || is_test_file(&f.rel) || f.size > MAX_SOURCE_BYTES
+            {
+                continue;
+            }
+            match index.read_text(&f.rel) {
+                Ok(t) => scan_source(lang, &f.rel, &t, &mut out, &mut classes),
+                Err(e) => out.errors.push((f.rel.clone(), e.message)),
+            }
+        }
+        finish(&mut out, classes);
+        out
+    }
+
+    /// Whether the code reads `name` anywhere.
+    pub fn reads_var(&self, name: &str) -> bool {
+        self.reads
+            .iter()
+            .any(|r| r.name == name || (r.case_insensitive && r.name.eq_ignore_ascii_case(name)))
+    }
+}
+
+fn is_test_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name.ends_with("_test.go")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name == "conftest.py"
+}
+
+#[async_trait::async_trait]
+impl Fact for CodeReads {
+    async fn collect(facts: &Facts) -> Result<Self, FactError> {
+        let index = facts.get::<RepoIndex>().await?;
+        tokio::task::spawn_blocking(move || CodeReads::collect_from(&index))
+            .await
+            .map_err(|e| FactError::new(format!("scanning source files failed: {e}")))
+    }
+}
+
+/// One place the production deployment sets a variable for the application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvSet {
+    pub name: String,
+    pub file: String,
+    pub line: u32,
+    /// `compose service api`, `env file`.
+    pub source: String,
+}
+
+/// What the production deployment provides to the application.
+#[derive(Debug, Clone, Default)]
+pub struct DeploySets {
+    pub sets: Vec<EnvSet>,
+    /// Env files a production app service loads that could not be read (not in the repository):
+    /// what they set is unknown.
+    pub unreadable: Vec<(String, u32, String)>,
+    /// Where the production configuration was found (for evidence); empty when there is none.
+    pub sources: Vec<String>,
+}
+
+impl DeploySets {
+    pub fn build(index: &RepoIndex, env_files: &EnvFiles, compose: &ComposeFiles) -> Self {
+        let mut out = DeploySets::default();
+        for f in env_files.targets() {
+            out.sources.push(format!("env file {}", f.rel));
+            for e in f.parsed.effective() {
+                out.sets.push(EnvSet {
+                    name: e.key.clone(),
+                    file: f.rel.clone(),
+                    line: e.line,
+                    source: format!("env file {}", f.rel),
+                });
+            }
+        }
+        for p in &compose.production {
+            for s in &p.services {
+                // Only services built from this repository run the application's code.
+                if s.node.get("build").is_none() {
+                    continue;
+                }
+                out.sources.push(format!(
+                    "compose service {} ({})",
+                    s.name,
+                    p.files.join(" + ")
+                ));
+                for (k, _, node) in s.environment() {
+                    out.sets.push(EnvSet {
+                        name: k,
+                        file: node.file.to_string(),
+                        line: node.line,
+                        source: format!("compose service {}", s.name),
+                    });
+                }
+                let dir = s.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                let Some(ef) = s.node.get("env_file") else {
+                    continue;
+                };
+                let items: Vec<&Node> = if ef.str().is_some() {
+                    vec![ef]
+                } else {
+                    ef.items().iter().collect()
+                };
+                for it in items {
+                    let Some(written) = it.str().or_else(|| it.get("path").and_then(Node::str))
+                    else {
+                        continue;
+                    };
+                    let Some(rel) =
+                        with_defaults(written).and_then(|w| crate::compose::repo_path(dir, &w))
+                    else {
+                        continue;
+                    };
+                    if out.sets.iter().any(|x| x.file == rel) {
+                        continue;
+                    }
+                    match crate::repo_index::read_text_capped(&index.root.join(&rel), &rel) {
+                        Ok(t) => {
+                            for e in crate::envfile::parse(&t).effective() {
+                                out.sets.push(EnvSet {
+                                    name: e.key.clone(),
+                                    file: rel.clone(),
+                                    line: e.line,
+                                    source: format!("env_file of service {}", s.name),
+                                });
+                            }
+                        }
+                        Err(_) => out.unreadable.push((it.file.to_string(), it.line, rel)),
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+#[async_trait::async_trait]
+impl Fact for DeploySets {
+    async fn collect(facts: &Facts) -> Result<Self, FactError> {
+        let index = facts.get::<RepoIndex>().await?;
+        let env_files = facts.get::<EnvFiles>().await?;
+        let compose = facts.get::<ComposeFiles>().await?;
+        tokio::task::spawn_blocking(move || DeploySets::build(&index, &env_files, &compose))
+            .await
+            .map_err(|e| FactError::new(format!("reading the deployment's variables failed: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(files: &[(Language, &str, &str)]) -> CodeReads {
+        let mut out = CodeReads::default();
+        let mut classes = Vec::new();
+        for (l, f, s) in files {
+            scan_source(*l, f, s, &mut out, &mut classes);
+        }
+        finish(&mut out, classes);
+        out
+    }
+
+    fn names(r: &CodeReads) -> Vec<(String, bool)> {
+        let mut v: Vec<(String, bool)> = r
+            .reads
+            .iter()
+            .map(|r| (r.name.clone(), r.has_default))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn python_calls_and_pydantic_settings() {
+        let py = r#"
+import os
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEBUG = os.getenv("DEBUG", "false")
+KEY = os.environ["SECRET_KEY"]
+HOST = os.environ.get('REDIS_HOST')
+os.environ["SET_ONLY"] = "1"
+name = os.getenv(dynamic)
+
+class DatabaseSettings(BaseModel):
+    host: str = "localhost"
+    database: str
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APP_", env_nested_delimiter="__")
+    database: DatabaseSettings
+    token: str = Field(..., alias="API_TOKEN")
+    workers: int = Field(4)
+"#;
+        let r = scan(&[(Language::Python, "app/settings.py", py)]);
+        let n = names(&r);
+        for want in [
+            ("DEBUG", true),
+            ("SECRET_KEY", false),
+            ("REDIS_HOST", false),
+            ("APP_database", false),
+            ("APP_database__host", true),
+            ("APP_database__database", false),
+            ("API_TOKEN", false),
+            ("APP_workers", true),
+        ] {
+            assert!(
+                n.contains(&(want.0.to_string(), want.1)),
+                "{want:?} not in {n:?}"
+            );
+        }
+        assert!(!n.iter().any(|(k, _)| k == "SET_ONLY"));
+        assert_eq!(r.dynamic.len(), 1);
+        assert!(r.reads_var("app_database__database"));
+        let line = r
+            .reads
+            .iter()
+            .find(|x| x.name == "SECRET_KEY")
+            .unwrap()
+            .line;
+        assert_eq!(line, 7);
+    }
+
+    #[test]
+    fn js_ts_go_rust() {
+        let r = scan(&[
+            (
+                Language::JavaScript,
+                "a.js",
+                "const a = process.env.API_URL || 'x';\nconst b = process.env['DB_URL'];\nconst { PORT = 3000, NODE_ENV } = process.env;\nprocess.env.SET = '1';\n",
+            ),
+            (
+                Language::TypeScript,
+                "b.ts",
+                "const t: string = process.env.JWT_SECRET!;\nconst u = (process.env.REDIS_URL as string) ?? 'redis://';\n",
+            ),
+            (
+                Language::Go,
+                "main.go",
+                "package main\nimport \"os\"\nfunc main() { _ = os.Getenv(\"GO_DSN\"); _, _ = os.LookupEnv(\"GO_OPT\") }\n",
+            ),
+            (
+                Language::Rust,
+                "main.rs",
+                "fn main() { let a = std::env::var(\"RS_URL\").unwrap(); let b = env::var(\"RS_OPT\").unwrap_or_default(); }\n",
+            ),
+        ]);
+        let n = names(&r);
+        for want in [
+            ("API_URL", true),
+            ("DB_URL", false),
+            ("PORT", true),
+            ("NODE_ENV", false),
+            ("JWT_SECRET", false),
+            ("REDIS_URL", true),
+            ("GO_DSN", false),
+            ("GO_OPT", true),
+            ("RS_URL", false),
+            ("RS_OPT", true),
+        ] {
+            assert!(
+                n.contains(&(want.0.to_string(), want.1)),
+                "{want:?} not in {n:?}"
+            );
+        }
+        assert!(!n.iter().any(|(k, _)| k == "SET"));
+    }
+
+    #[test]
+    fn odd_inputs_never_panic() {
+        let tokens = [
+            "os.getenv(",
+            "os.environ[",
+            "]",
+            ")",
+            "\"X\"",
+            "class A(BaseSettings):\n",
+            "  x: int = Field(",
+            "process.env.",
+            "${",
+            "`",
+            "'",
+            "\n",
+            " ",
+            "é",
+            "{",
+            "}",
+            "env::var(",
+            "os.Getenv(",
+            "model_config = SettingsConfigDict(env_prefix=",
+            "A",
+            "B: A\n",
+        ];
+        let mut seed: u64 = 0xdead_beef_cafe_f00d;
+        for i in 0..600 {
+            let mut s = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(tokens[(seed % tokens.len() as u64) as usize]);
+            }
+            let lang = [
+                Language::Python,
+                Language::JavaScript,
+                Language::TypeScript,
+                Language::Go,
+                Language::Rust,
+            ][i % 5];
+            let _ = scan(&[(lang, "x.tsx", &s)]);
+        }
+        // Self-referencing and mutually nested models terminate.
+        let _ = scan(&[(
+            Language::Python,
+            "s.py",
+            "class A(BaseSettings):\n  model_config = SettingsConfigDict(env_nested_delimiter='__')\n  a: A\nclass B(A):\n  b: B\n",
+        )]);
+    }
+}
