@@ -4,6 +4,7 @@ pub mod env_files;
 pub mod envfile;
 pub mod git;
 pub mod repo_index;
+pub mod yaml_tree;
 
 pub use env_files::{EnvFile, EnvFiles, EnvRole};
 pub use git::GitFiles;
