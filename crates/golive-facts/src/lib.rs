@@ -3,6 +3,9 @@
 pub mod env_files;
 pub mod envfile;
 pub mod git;
+pub mod helm;
+pub mod manifests;
+pub mod parallel;
 pub mod repo_index;
 pub mod yaml_tree;
 

@@ -228,13 +228,19 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Int(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        Ok(i64::try_from(v).map(Value::Int).unwrap_or(Value::Str(v.to_string())))
+        Ok(i64::try_from(v)
+            .map(Value::Int)
+            .unwrap_or(Value::Str(v.to_string())))
     }
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
-        Ok(i64::try_from(v).map(Value::Int).unwrap_or(Value::Str(v.to_string())))
+        Ok(i64::try_from(v)
+            .map(Value::Int)
+            .unwrap_or(Value::Str(v.to_string())))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
-        Ok(i64::try_from(v).map(Value::Int).unwrap_or(Value::Str(v.to_string())))
+        Ok(i64::try_from(v)
+            .map(Value::Int)
+            .unwrap_or(Value::Str(v.to_string())))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
         Ok(Value::Float(v))
@@ -315,7 +321,10 @@ mod tests {
         assert_eq!(c.entry("image").unwrap().line, 7);
         assert_eq!(c.at("image").as_str(), Some("nginx:1.25"));
         assert_eq!(docs[1].entry("kind").unwrap().line, 10);
-        assert_eq!(docs[1].path(&["metadata", "port"]).and_then(|n| n.as_i64()), Some(80));
+        assert_eq!(
+            docs[1].path(&["metadata", "port"]).and_then(|n| n.as_i64()),
+            Some(80)
+        );
     }
 
     #[test]
@@ -329,15 +338,38 @@ mod tests {
     #[test]
     fn anchors_and_aliases() {
         let docs = parse_documents("base: &b {cpu: 1}\nother: *b\n").unwrap();
-        assert_eq!(docs[0].path(&["other", "cpu"]).and_then(|n| n.as_i64()), Some(1));
+        assert_eq!(
+            docs[0].path(&["other", "cpu"]).and_then(|n| n.as_i64()),
+            Some(1)
+        );
     }
 
     #[test]
     fn odd_inputs_never_panic() {
         let cases = [
-            "", "---", "- - - -", "{", "}", "[", "]", "&a [*a]", "*x", "? [a]\n: b", "!!binary AAAA",
-            "a: !!int x", "%YAML 1.2\n---\na", "\u{feff}a: 1", "a:\t1", "\0", "'", "\"\\x\"", "|\n  x",
-            "a: &a\n  b: *a", "- &a\n  - *a", "<<: *nope", "a: 1\na: 2",
+            "",
+            "---",
+            "- - - -",
+            "{",
+            "}",
+            "[",
+            "]",
+            "&a [*a]",
+            "*x",
+            "? [a]\n: b",
+            "!!binary AAAA",
+            "a: !!int x",
+            "%YAML 1.2\n---\na",
+            "\u{feff}a: 1",
+            "a:\t1",
+            "\0",
+            "'",
+            "\"\\x\"",
+            "|\n  x",
+            "a: &a\n  b: *a",
+            "- &a\n  - *a",
+            "<<: *nope",
+            "a: 1\na: 2",
         ];
         for c in cases {
             let _ = parse_documents(c);
