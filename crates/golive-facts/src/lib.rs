@@ -6,6 +6,7 @@ pub mod git;
 pub mod helm;
 pub mod manifests;
 pub mod parallel;
+pub mod secrets_scan;
 pub mod repo_index;
 pub mod yaml_tree;
 
