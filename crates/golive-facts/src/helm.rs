@@ -62,8 +62,9 @@ impl Term {
             Term::Unknown => None,
             Term::Null => Some(String::new()),
             Term::Text(s) => Some(s.clone()),
+            // A multi-line value would shift every later line: keep it on one.
             Term::Node(n) => match n.scalar_text() {
-                Some(s) => Some(s),
+                Some(s) => Some(s.replace(['\n', '\r'], " ")),
                 None if n.is_null() => Some(String::new()),
                 None => Some(to_flow(n)),
             },
@@ -550,7 +551,8 @@ mod tests {
             "{{ | | }}",
             "{{ toYaml . | nindent 99999999999 }}",
         ] {
-            let r = render(t, &cx("a: 1\n"));
+            let r = render(t, &cx("a: 1\nm: \"x\\ny\"\n"));
+            assert_eq!(r.text.split('\n').count(), t.split('\n').count(), "{t:?}");
             let _ = parse_documents(&r.text);
         }
     }
