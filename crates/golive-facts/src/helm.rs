@@ -550,6 +550,8 @@ mod tests {
             "{{ default }}",
             "{{ | | }}",
             "{{ toYaml . | nindent 99999999999 }}",
+            "a: {{ .Values.m }}\nb: 1",
+            "{{ toYaml .Values | nindent 2 }}\nc: {{ .Values.a | quote }}",
         ] {
             let r = render(t, &cx("a: 1\nm: \"x\\ny\"\n"));
             assert_eq!(r.text.split('\n').count(), t.split('\n').count(), "{t:?}");
