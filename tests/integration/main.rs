@@ -4,5 +4,6 @@ mod check_fixtures;
 mod cli;
 mod docs;
 mod init;
+mod k8s_secrets;
 mod robustness;
 mod support;

@@ -72,16 +72,19 @@ mod tests {
             let m = c.meta();
             assert!(codes.insert(m.code), "duplicate code {}", m.code);
             assert!(slugs.insert(m.slug), "duplicate slug {}", m.slug);
-            let letters = m.code.trim_end_matches(|ch: char| ch.is_ascii_digit());
+            // A family prefix (letters, then digits allowed: K8S, S3) and a three-digit number.
+            let (family, number) = m.code.split_at(m.code.len().saturating_sub(3));
             assert!(
-                !letters.is_empty() && letters.chars().all(|ch| ch.is_ascii_uppercase()),
-                "{}",
+                number.len() == 3 && number.chars().all(|ch| ch.is_ascii_digit()),
+                "{} needs three digits",
                 m.code
             );
-            assert_eq!(
-                m.code.len() - letters.len(),
-                3,
-                "{} needs three digits",
+            assert!(
+                family.starts_with(|ch: char| ch.is_ascii_uppercase())
+                    && family
+                        .chars()
+                        .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit()),
+                "{}",
                 m.code
             );
             assert!(

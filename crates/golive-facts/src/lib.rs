@@ -10,7 +10,12 @@ pub mod env_files;
 pub mod env_reads;
 pub mod envfile;
 pub mod git;
+pub mod helm;
+pub mod manifests;
+pub mod parallel;
 pub mod repo_index;
+pub mod secrets_scan;
+pub mod yaml_tree;
 
 pub use ci::CiConfig;
 pub use deps::Dependencies;

@@ -1,0 +1,561 @@
+//! Helm charts read without rendering: a line-preserving approximation of `helm template`.
+//!
+//! What is resolved: `.Values.a.b` (from `values.yaml`, overlaid by a production values file),
+//! `.Chart.Name`/`.Chart.AppVersion`/`.Chart.Version`, `.Release.Name`/`.Release.Namespace`,
+//! string and number literals, the pipeline functions `default`, `quote`, `squote`, `toString`,
+//! `int`, `toYaml`, `nindent`, `indent`, and the blocks `if`/`else`/`with`/`range`/`end` whose
+//! condition is one of those terms (`not`, `and`, `or` too). Everything else (`include`,
+//! `tpl`, `lookup`, helpers) is unknown: an inline unknown becomes [`UNRESOLVED`], a block with an
+//! unknown condition is kept, and the document records that it was only partly resolved.
+//! Every output line stands for the template line with the same number, so findings point at
+//! the template.
+
+use crate::yaml_tree::{Node, Value};
+
+/// What an unresolved template expression becomes in the approximated output.
+pub const UNRESOLVED: &str = "__golive_helm_unresolved__";
+
+#[derive(Debug, Clone, Default)]
+pub struct HelmContext {
+    pub values: Option<Node>,
+    pub chart_name: String,
+    pub chart_version: String,
+    pub app_version: String,
+}
+
+/// The approximated rendering of one template file.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub text: String,
+    /// Expressions that could not be resolved (count).
+    pub unresolved: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Term {
+    Unknown,
+    Null,
+    Text(String),
+    Node(Node),
+}
+
+impl Term {
+    fn truthy(&self) -> Option<bool> {
+        match self {
+            Term::Unknown => None,
+            Term::Null => Some(false),
+            Term::Text(s) => Some(!s.is_empty() && s != "false" && s != "0"),
+            Term::Node(n) => Some(match &n.value {
+                Value::Null => false,
+                Value::Bool(b) => *b,
+                Value::Int(i) => *i != 0,
+                Value::Float(f) => *f != 0.0,
+                Value::Str(s) => !s.is_empty(),
+                Value::Seq(s) => !s.is_empty(),
+                Value::Map(m) => !m.is_empty(),
+            }),
+        }
+    }
+
+    fn to_inline(&self) -> Option<String> {
+        match self {
+            Term::Unknown => None,
+            Term::Null => Some(String::new()),
+            Term::Text(s) => Some(s.clone()),
+            // A multi-line value would shift every later line: keep it on one.
+            Term::Node(n) => match n.scalar_text() {
+                Some(s) => Some(s.replace(['\n', '\r'], " ")),
+                None if n.is_null() => Some(String::new()),
+                None => Some(to_flow(n)),
+            },
+        }
+    }
+}
+
+/// A node as a YAML flow collection on one line (JSON-like, valid YAML).
+pub fn to_flow(n: &Node) -> String {
+    match &n.value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Str(s) => serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()),
+        Value::Seq(items) => format!(
+            "[{}]",
+            items.iter().map(to_flow).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Map(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|e| format!(
+                    "{}: {}",
+                    serde_json::to_string(&e.key).unwrap_or_else(|_| "\"\"".into()),
+                    to_flow(&e.node)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+struct Frame {
+    /// Whether the lines of this block render (None: unknown, kept).
+    active: Option<bool>,
+    /// `with`/`range` rebinds `.`.
+    dot: Option<Term>,
+    is_if: bool,
+}
+
+/// Approximates the rendering of a template; never fails, never panics.
+pub fn render(template: &str, cx: &HelmContext) -> Rendered {
+    let mut lines_out: Vec<String> = Vec::new();
+    let mut unresolved = 0usize;
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut in_comment = false;
+    for line in template.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let dot = stack.iter().rev().find_map(|f| f.dot.clone());
+        let mut rendered = String::new();
+        let mut rest = line;
+        let mut only_actions = true;
+        let mut block_value: Option<(Term, usize)> = None;
+        loop {
+            if in_comment {
+                match rest.find("*/") {
+                    Some(i) => {
+                        in_comment = false;
+                        rest = &rest[i + 2..];
+                        if let Some(j) = rest.find("}}") {
+                            rest = &rest[j + 2..];
+                        }
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            let Some(start) = rest.find("{{") else {
+                if !rest.trim().is_empty() {
+                    only_actions = false;
+                }
+                rendered.push_str(rest);
+                break;
+            };
+            if !rest[..start].trim().is_empty() {
+                only_actions = false;
+            }
+            rendered.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let opening = after.trim_start_matches('-').trim_start();
+            if opening.starts_with("/*") {
+                in_comment = true;
+                rest = opening;
+                continue;
+            }
+            let Some(end) = after.find("}}") else {
+                // An action spanning lines: give up on this line.
+                unresolved += 1;
+                rendered.push_str(UNRESOLVED);
+                only_actions = false;
+                break;
+            };
+            let action = after[..end]
+                .trim_start_matches('-')
+                .trim_end_matches('-')
+                .trim();
+            rest = &after[end + 2..];
+            let word = action.split_whitespace().next().unwrap_or("");
+            let arg = action[word.len()..].trim();
+            match word {
+                "if" | "with" | "range" => {
+                    let parent_active = stack.iter().all(|f| f.active != Some(false));
+                    let cond = eval(arg, cx, dot.as_ref());
+                    let mut active = cond.truthy();
+                    if !parent_active {
+                        active = Some(false);
+                    }
+                    let new_dot = match word {
+                        "with" => Some(cond.clone()),
+                        "range" => Some(Term::Unknown),
+                        _ => None,
+                    };
+                    if active.is_none() {
+                        unresolved += 1;
+                    }
+                    stack.push(Frame {
+                        active,
+                        dot: new_dot,
+                        is_if: word == "if",
+                    });
+                }
+                "else" => {
+                    let parent_active = stack.iter().rev().skip(1).all(|f| f.active != Some(false));
+                    if let Some(top) = stack.last_mut() {
+                        let elif = arg.strip_prefix("if").map(str::trim);
+                        top.active = match (top.active, elif) {
+                            (Some(true), _) => Some(false),
+                            (Some(false), None) => Some(true),
+                            (Some(false), Some(c)) => eval(c, cx, dot.as_ref()).truthy(),
+                            (None, _) => None,
+                        };
+                        if !parent_active {
+                            top.active = Some(false);
+                        }
+                        if !top.is_if {
+                            top.dot = None;
+                        }
+                    }
+                }
+                "end" => {
+                    stack.pop();
+                }
+                "define" | "block" => {
+                    // Named templates render only where included: drop their bodies.
+                    stack.push(Frame {
+                        active: Some(false),
+                        dot: None,
+                        is_if: false,
+                    });
+                }
+                _ => {
+                    let (term, indent) = eval_pipeline(action, cx, dot.as_ref());
+                    if let Some(n) = indent {
+                        block_value = Some((term.clone(), n));
+                    }
+                    match term.to_inline() {
+                        Some(s) => rendered.push_str(&s),
+                        None => {
+                            unresolved += 1;
+                            rendered.push_str(UNRESOLVED);
+                        }
+                    }
+                }
+            }
+        }
+        let active = stack.iter().all(|f| f.active != Some(false));
+        let mut out = String::new();
+        if !active {
+            lines_out.push(out);
+            continue;
+        }
+        if only_actions {
+            // A line that is only actions: a block value (`toYaml .Values.x | nindent 8`)
+            // becomes one flow line at that indentation; control lines become empty.
+            match block_value {
+                Some((term, indent)) => match term {
+                    Term::Node(n) if n.is_non_empty_collection() => {
+                        out.push_str(&" ".repeat(indent.min(200)));
+                        out.push_str(&to_flow(&n));
+                    }
+                    Term::Unknown => {
+                        out.push_str(&" ".repeat(indent.min(200)));
+                        out.push_str(UNRESOLVED);
+                        out.push_str(": true");
+                    }
+                    _ => {}
+                },
+                None => {
+                    if rendered.trim() == UNRESOLVED {
+                        let ind = line.len() - line.trim_start().len();
+                        out.push_str(&" ".repeat(ind));
+                        out.push_str(UNRESOLVED);
+                        out.push_str(": true");
+                    } else if !rendered.trim().is_empty() {
+                        out.push_str(&rendered);
+                    }
+                }
+            }
+        } else {
+            out.push_str(&rendered);
+        }
+        lines_out.push(out);
+    }
+    Rendered {
+        text: lines_out.join("\n"),
+        unresolved,
+    }
+}
+
+/// Evaluates `a | f x | g`; returns the term and, when the last function was `nindent N` or
+/// `indent N`, the indentation.
+fn eval_pipeline(expr: &str, cx: &HelmContext, dot: Option<&Term>) -> (Term, Option<usize>) {
+    let mut stages = split_pipeline(expr).into_iter();
+    let first = stages.next().unwrap_or_default();
+    let mut term = eval(&first, cx, dot);
+    let mut indent = None;
+    for stage in stages {
+        let mut words = tokenize(&stage).into_iter();
+        let f = words.next().unwrap_or_default();
+        let args: Vec<String> = words.collect();
+        indent = None;
+        term = match f.as_str() {
+            "quote" | "squote" | "toString" | "trim" | "toYaml" | "int" | "int64" | "lower"
+            | "upper" => term,
+            "nindent" | "indent" => {
+                indent = args.first().and_then(|a| a.parse().ok());
+                term
+            }
+            "default" => {
+                let d = args
+                    .first()
+                    .map(|a| eval(a, cx, dot))
+                    .unwrap_or(Term::Unknown);
+                match term.truthy() {
+                    Some(true) => term,
+                    Some(false) => d,
+                    None => Term::Unknown,
+                }
+            }
+            _ => Term::Unknown,
+        };
+    }
+    (term, indent)
+}
+
+fn split_pipeline(expr: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut quote = false;
+    for c in expr.chars() {
+        match c {
+            '"' => {
+                quote = !quote;
+                cur.push(c);
+            }
+            '|' if !quote => parts.push(std::mem::take(&mut cur).trim().to_string()),
+            _ => cur.push(c),
+        }
+    }
+    parts.push(cur.trim().to_string());
+    parts
+}
+
+fn tokenize(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote = false;
+    for c in s.chars() {
+        match c {
+            '"' => {
+                quote = !quote;
+                cur.push(c);
+            }
+            c if c.is_whitespace() && !quote => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            _ => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Evaluates one term or a simple function call (`not x`, `and x y`, `or x y`, `eq x y`).
+fn eval(expr: &str, cx: &HelmContext, dot: Option<&Term>) -> Term {
+    let expr = expr.trim();
+    let expr = expr
+        .strip_prefix('(')
+        .and_then(|e| e.strip_suffix(')'))
+        .unwrap_or(expr)
+        .trim();
+    if expr.contains('|') {
+        return eval_pipeline(expr, cx, dot).0;
+    }
+    let words = tokenize(expr);
+    if words.len() == 2
+        && matches!(
+            words[0].as_str(),
+            "toYaml"
+                | "quote"
+                | "squote"
+                | "toString"
+                | "int"
+                | "int64"
+                | "trim"
+                | "lower"
+                | "upper"
+        )
+    {
+        return eval(&words[1], cx, dot);
+    }
+    if words.len() > 1 {
+        let args: Vec<Term> = words[1..].iter().map(|w| eval(w, cx, dot)).collect();
+        return match words[0].as_str() {
+            "not" if args.len() == 1 => match args[0].truthy() {
+                Some(b) => Term::Text(if b { "" } else { "true" }.into()),
+                None => Term::Unknown,
+            },
+            "and" => {
+                let vals: Vec<Option<bool>> = args.iter().map(Term::truthy).collect();
+                if vals.contains(&Some(false)) {
+                    Term::Null
+                } else if vals.iter().all(|v| *v == Some(true)) {
+                    Term::Text("true".into())
+                } else {
+                    Term::Unknown
+                }
+            }
+            "or" => {
+                let vals: Vec<Option<bool>> = args.iter().map(Term::truthy).collect();
+                if vals.contains(&Some(true)) {
+                    Term::Text("true".into())
+                } else if vals.iter().all(|v| *v == Some(false)) {
+                    Term::Null
+                } else {
+                    Term::Unknown
+                }
+            }
+            _ => Term::Unknown,
+        };
+    }
+    if let Some(lit) = expr.strip_prefix('"').and_then(|e| e.strip_suffix('"')) {
+        return Term::Text(lit.to_string());
+    }
+    if expr == "true" || expr == "false" || expr.parse::<f64>().is_ok() {
+        return Term::Text(if expr == "false" {
+            String::new()
+        } else {
+            expr.to_string()
+        });
+    }
+    if let Some(path) = expr.strip_prefix(".Values") {
+        let Some(values) = &cx.values else {
+            return Term::Unknown;
+        };
+        return lookup(values, path);
+    }
+    if let Some(path) = expr.strip_prefix("$.Values") {
+        let Some(values) = &cx.values else {
+            return Term::Unknown;
+        };
+        return lookup(values, path);
+    }
+    match expr {
+        ".Chart.Name" => Term::Text(cx.chart_name.clone()),
+        ".Chart.Version" => Term::Text(cx.chart_version.clone()),
+        ".Chart.AppVersion" => Term::Text(cx.app_version.clone()),
+        ".Release.Name" => Term::Text("release-name".into()),
+        ".Release.Namespace" => Term::Text("default".into()),
+        "." => dot.cloned().unwrap_or(Term::Unknown),
+        _ => {
+            if let (Some(rest), Some(Term::Node(n))) = (expr.strip_prefix('.'), dot) {
+                if !rest.is_empty()
+                    && !rest.contains(' ')
+                    && rest.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                {
+                    return lookup(n, &format!(".{rest}"));
+                }
+            }
+            Term::Unknown
+        }
+    }
+}
+
+fn lookup(root: &Node, path: &str) -> Term {
+    let mut n = root;
+    for key in path.split('.').filter(|k| !k.is_empty()) {
+        match n.get(key) {
+            Some(next) => n = next,
+            None => return Term::Null,
+        }
+    }
+    if n.is_null() {
+        Term::Null
+    } else {
+        Term::Node(n.clone())
+    }
+}
+
+/// Overlays `over` on `base`, mapping by mapping, as Helm merges values files.
+pub fn merge_values(base: &mut Node, over: &Node) {
+    match (&mut base.value, &over.value) {
+        (Value::Map(b), Value::Map(o)) => {
+            for e in o {
+                match b.iter_mut().find(|x| x.key == e.key) {
+                    Some(x) => merge_values(&mut x.node, &e.node),
+                    None => b.push(e.clone()),
+                }
+            }
+        }
+        _ => *base = over.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml_tree::parse_documents;
+
+    fn cx(values: &str) -> HelmContext {
+        HelmContext {
+            values: parse_documents(values).unwrap().into_iter().next(),
+            chart_name: "web".into(),
+            chart_version: "0.1.0".into(),
+            app_version: "1.4.2".into(),
+        }
+    }
+
+    #[test]
+    fn resolves_values_blocks_and_conditions_keeping_lines() {
+        let values = "replicaCount: 3\nimage:\n  repository: ghcr.io/acme/web\n  tag: \"\"\nresources:\n  limits:\n    cpu: 500m\nautoscaling:\n  enabled: false\nnodeSelector: {}\n";
+        let t = "{{- if .Values.autoscaling.enabled }}\nx: 1\n{{- end }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n  image: \"{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}\"\n  resources:\n    {{- toYaml .Values.resources | nindent 4 }}\n  {{- with .Values.nodeSelector }}\n  nodeSelector:\n    {{- toYaml . | nindent 4 }}\n  {{- end }}\n  labels:\n    {{- include \"web.labels\" . | nindent 4 }}\n";
+        let r = render(t, &cx(values));
+        assert_eq!(r.text.lines().count(), t.lines().count(), "{}", r.text);
+        let doc = &parse_documents(&r.text).unwrap()[0];
+        assert!(doc.get("x").is_none(), "{}", r.text);
+        let spec = doc.at("spec");
+        assert_eq!(spec.at("replicas").as_i64(), Some(3));
+        assert_eq!(spec.at("image").as_str(), Some("ghcr.io/acme/web:1.4.2"));
+        assert_eq!(
+            spec.path(&["resources", "limits", "cpu"])
+                .and_then(|n| n.as_str()),
+            Some("500m")
+        );
+        assert_eq!(spec.entry("replicas").map(|e| e.line), Some(5));
+        assert!(spec.get("nodeSelector").is_none(), "{}", r.text);
+        assert!(spec.at("labels").get(UNRESOLVED).is_some(), "{}", r.text);
+        assert_eq!(r.unresolved, 1);
+    }
+
+    #[test]
+    fn else_branches_and_comments() {
+        let r = render(
+            "{{/* a\ncomment */}}\n{{- if not .Values.enabled }}\na: 1\n{{- else }}\nb: 2\n{{- end }}\n",
+            &cx("enabled: true\n"),
+        );
+        let doc = &parse_documents(&r.text).unwrap()[0];
+        assert!(
+            doc.get("a").is_none() && doc.get("b").is_some(),
+            "{:?}",
+            r.text
+        );
+    }
+
+    #[test]
+    fn never_panics_on_odd_templates() {
+        for t in [
+            "{{",
+            "}}",
+            "{{ }}",
+            "{{- end }}\n{{- end }}",
+            "{{ else }}",
+            "{{/*",
+            "a: {{ .Values..x }}",
+            "{{ (( }}",
+            "{{ \"unterminated }}",
+            "{{ default }}",
+            "{{ | | }}",
+            "{{ toYaml . | nindent 99999999999 }}",
+            "a: {{ .Values.m }}\nb: 1",
+            "{{ toYaml .Values | nindent 2 }}\nc: {{ .Values.a | quote }}",
+        ] {
+            let r = render(t, &cx("a: 1\nm: \"x\\ny\"\n"));
+            assert_eq!(r.text.split('\n').count(), t.split('\n').count(), "{t:?}");
+            let _ = parse_documents(&r.text);
+        }
+    }
+}

@@ -1,0 +1,628 @@
+//! Kubernetes manifests and Helm charts of the repository, parsed into objects with lines.
+//!
+//! Which files: the `manifests` of the selected environment in golive.toml (files or
+//! directories), or else every YAML file of the repository index whose content has top-level
+//! `apiVersion:` and `kind:` (outside test and example directories). Helm charts (a directory
+//! with `Chart.yaml`) contribute their `templates/`, approximated by [`crate::helm`] with
+//! `values.yaml` (overlaid by `values-production.yaml`/`values-prod.yaml` when present).
+
+use crate::helm::{self, HelmContext, UNRESOLVED};
+use crate::repo_index::{FileKind, RepoIndex, is_test_or_example_path};
+use crate::yaml_tree::{Node, parse_documents};
+use golive_core::{Fact, FactError, Facts};
+
+/// Where an object came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Plain,
+    /// A Helm template of the chart in this directory, read without rendering.
+    Helm {
+        chart: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct K8sObject {
+    pub file: String,
+    /// Line of the `kind:` key.
+    pub line: u32,
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub doc: Node,
+    pub origin: Origin,
+    /// Template expressions in this object's file that could not be resolved.
+    pub unresolved: usize,
+}
+
+/// A manifest that could not be parsed: named by file and line, and the run goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestError {
+    pub file: String,
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Manifests {
+    pub objects: Vec<K8sObject>,
+    pub errors: Vec<ManifestError>,
+    /// Files golive.toml names that do not exist.
+    pub missing_configured: Vec<String>,
+    /// Chart directories found.
+    pub charts: Vec<String>,
+    pub configured: bool,
+}
+
+/// The workload kinds whose pod template golive reads.
+pub const WORKLOAD_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+];
+
+impl K8sObject {
+    pub fn is_workload(&self) -> bool {
+        WORKLOAD_KINDS.contains(&self.kind.as_str())
+    }
+
+    /// Long-running workloads (not Jobs): they serve, so they need probes, PDBs and the like.
+    pub fn is_long_running(&self) -> bool {
+        matches!(
+            self.kind.as_str(),
+            "Pod"
+                | "Deployment"
+                | "StatefulSet"
+                | "DaemonSet"
+                | "ReplicaSet"
+                | "ReplicationController"
+        )
+    }
+
+    /// The pod template's metadata and spec.
+    pub fn pod_template(&self) -> Option<&Node> {
+        match self.kind.as_str() {
+            "Pod" => Some(&self.doc),
+            "CronJob" => self.doc.path(&["spec", "jobTemplate", "spec", "template"]),
+            k if WORKLOAD_KINDS.contains(&k) => self.doc.path(&["spec", "template"]),
+            _ => None,
+        }
+    }
+
+    pub fn pod_spec(&self) -> Option<&Node> {
+        self.pod_template().and_then(|t| t.get("spec"))
+    }
+
+    pub fn pod_labels(&self) -> Vec<(String, String)> {
+        self.pod_template()
+            .and_then(|t| t.path(&["metadata", "labels"]))
+            .map(|l| {
+                l.entries()
+                    .iter()
+                    .filter_map(|e| e.node.scalar_text().map(|v| (e.key.clone(), v)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `containers` of the pod spec (not init containers).
+    pub fn containers(&self) -> &[Node] {
+        self.pod_spec()
+            .map(|s| s.at("containers").as_seq())
+            .unwrap_or(&[])
+    }
+
+    pub fn init_containers(&self) -> &[Node] {
+        self.pod_spec()
+            .map(|s| s.at("initContainers").as_seq())
+            .unwrap_or(&[])
+    }
+
+    /// `spec.replicas` (1 when absent, as Kubernetes defaults it); `None` when not a number.
+    pub fn replicas(&self) -> Option<i64> {
+        match self.kind.as_str() {
+            "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController" => {
+                match self.doc.path(&["spec", "replicas"]) {
+                    None => Some(1),
+                    Some(n) if n.is_null() => Some(1),
+                    Some(n) => n.as_i64(),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Human name for messages: `Deployment/web`.
+    pub fn display(&self) -> String {
+        format!("{}/{}", self.kind, self.name)
+    }
+
+    pub fn is_helm(&self) -> bool {
+        matches!(self.origin, Origin::Helm { .. })
+    }
+}
+
+/// Whether a node holds an unresolved Helm expression anywhere beneath it.
+pub fn has_unresolved(n: &Node) -> bool {
+    let mut found = false;
+    n.walk(&mut |x| {
+        if x.as_str().is_some_and(|s| s.contains(UNRESOLVED)) || x.get(UNRESOLVED).is_some() {
+            found = true;
+        }
+    });
+    found
+}
+
+/// Whether `s` holds an unresolved Helm expression.
+pub fn is_unresolved_text(s: &str) -> bool {
+    s.contains(UNRESOLVED)
+}
+
+/// Quick content test before a parse: a top-level `apiVersion:` and `kind:`.
+pub fn looks_like_manifest(text: &str) -> bool {
+    let mut api = false;
+    let mut kind = false;
+    for line in text.lines() {
+        if line.starts_with("apiVersion:") {
+            api = true;
+        } else if line.starts_with("kind:") {
+            kind = true;
+        }
+        if api && kind {
+            return true;
+        }
+    }
+    false
+}
+
+/// Extracts the Kubernetes objects of one parsed file (a `List` is flattened).
+pub fn objects_of(
+    file: &str,
+    docs: Vec<Node>,
+    origin: &Origin,
+    unresolved: usize,
+) -> Vec<K8sObject> {
+    let mut out = Vec::new();
+    for doc in docs {
+        push_object(file, doc, origin, unresolved, &mut out);
+    }
+    out
+}
+
+fn push_object(
+    file: &str,
+    doc: Node,
+    origin: &Origin,
+    unresolved: usize,
+    out: &mut Vec<K8sObject>,
+) {
+    let (Some(kind), Some(api)) = (
+        doc.get("kind").and_then(|k| k.scalar_text()),
+        doc.get("apiVersion").and_then(|k| k.scalar_text()),
+    ) else {
+        return;
+    };
+    if kind == "List" || kind.ends_with("List") && doc.get("items").is_some() {
+        for item in doc.at("items").as_seq() {
+            push_object(file, item.clone(), origin, unresolved, out);
+        }
+        return;
+    }
+    let line = doc.entry("kind").map(|e| e.line).unwrap_or(doc.line);
+    let name = doc
+        .path(&["metadata", "name"])
+        .and_then(|n| n.scalar_text())
+        .unwrap_or_else(|| "<unnamed>".into());
+    let namespace = doc
+        .path(&["metadata", "namespace"])
+        .and_then(|n| n.scalar_text())
+        .filter(|s| !s.is_empty());
+    out.push(K8sObject {
+        file: file.to_string(),
+        line,
+        api_version: api,
+        kind,
+        name,
+        namespace,
+        doc,
+        origin: origin.clone(),
+        unresolved,
+    });
+}
+
+fn parse_values(index: &RepoIndex, rel: &str, errors: &mut Vec<ManifestError>) -> Option<Node> {
+    let text = index.read_text(rel).ok()?;
+    match parse_documents(&text) {
+        Ok(docs) => docs.into_iter().next(),
+        Err(e) => {
+            errors.push(ManifestError {
+                file: rel.to_string(),
+                line: e.line,
+                message: e.message,
+            });
+            None
+        }
+    }
+}
+
+fn chart_context(
+    index: &RepoIndex,
+    chart_dir: &str,
+    errors: &mut Vec<ManifestError>,
+) -> HelmContext {
+    let join = |name: &str| {
+        if chart_dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{chart_dir}/{name}")
+        }
+    };
+    let chart = parse_values(index, &join("Chart.yaml"), errors);
+    let text = |k: &str| {
+        chart
+            .as_ref()
+            .and_then(|c| c.get(k))
+            .and_then(|n| n.scalar_text())
+            .unwrap_or_default()
+    };
+    let mut values = parse_values(index, &join("values.yaml"), errors);
+    for overlay in [
+        "values-production.yaml",
+        "values-prod.yaml",
+        "values.production.yaml",
+        "values.prod.yaml",
+    ] {
+        let rel = join(overlay);
+        if index.get(&rel).is_some() {
+            if let Some(o) = parse_values(index, &rel, errors) {
+                match values.as_mut() {
+                    Some(v) => helm::merge_values(v, &o),
+                    None => values = Some(o),
+                }
+            }
+        }
+    }
+    HelmContext {
+        values,
+        chart_name: text("name"),
+        chart_version: text("version"),
+        app_version: text("appVersion"),
+    }
+}
+
+fn is_yaml_name(rel: &str) -> bool {
+    let l = rel.to_ascii_lowercase();
+    l.ends_with(".yaml") || l.ends_with(".yml")
+}
+
+fn under(rel: &str, dir: &str) -> bool {
+    dir.is_empty() || rel.starts_with(&format!("{dir}/"))
+}
+
+impl Manifests {
+    pub fn discover(index: &RepoIndex, configured: &[String]) -> Self {
+        let configured: Vec<String> = configured
+            .iter()
+            .map(|c| {
+                c.trim_start_matches("./")
+                    .trim_end_matches('/')
+                    .replace('\\', "/")
+            })
+            .collect();
+        let mut m = Manifests {
+            configured: !configured.is_empty(),
+            ..Default::default()
+        };
+        // Chart directories.
+        let charts: Vec<String> = index
+            .of_kind(FileKind::HelmChart)
+            .filter(|f| f.name() == "Chart.yaml")
+            .map(|f| f.dir().to_string())
+            .collect();
+        let selected = |rel: &str| -> bool {
+            if configured.is_empty() {
+                !is_test_or_example_path(rel)
+            } else {
+                configured.iter().any(|c| rel == c || under(rel, c))
+            }
+        };
+        for c in &configured {
+            let exists = index.get(c).is_some()
+                || index.files.iter().any(|f| under(&f.rel, c))
+                || index.root.join(c).exists();
+            if !exists {
+                m.missing_configured.push(c.clone());
+            }
+        }
+        // Plain manifests.
+        let mut candidates: Vec<&str> = index
+            .files
+            .iter()
+            .filter(|f| {
+                matches!(f.kind, FileKind::Yaml)
+                    || (f.kind == FileKind::Compose && configured.contains(&f.rel))
+            })
+            .map(|f| f.rel.as_str())
+            .filter(|rel| selected(rel) && !charts.iter().any(|c| under(rel, c)))
+            .collect();
+        candidates.sort();
+        let parsed = crate::parallel::map(&candidates, |rel| {
+            let text = match index.read_text(rel) {
+                Ok(t) => t,
+                Err(e) => return (Vec::new(), Some((None, e.message)), true),
+            };
+            if !looks_like_manifest(&text) {
+                return (Vec::new(), None, false);
+            }
+            match parse_documents(&text) {
+                Ok(docs) => (objects_of(rel, docs, &Origin::Plain, 0), None, true),
+                Err(e) => (Vec::new(), Some((e.line, e.message)), true),
+            }
+        });
+        for (rel, (objs, err, is_manifest)) in candidates.iter().zip(parsed) {
+            if let Some((line, message)) = err {
+                if is_manifest || configured.iter().any(|c| c == rel) {
+                    m.errors.push(ManifestError {
+                        file: rel.to_string(),
+                        line,
+                        message,
+                    });
+                }
+            }
+            m.objects.extend(objs);
+        }
+        // Helm charts.
+        for chart in &charts {
+            let chart_file = if chart.is_empty() {
+                "Chart.yaml".to_string()
+            } else {
+                format!("{chart}/Chart.yaml")
+            };
+            if !selected(&chart_file) && !configured.iter().any(|c| under(c, chart) || c == chart) {
+                continue;
+            }
+            m.charts.push(chart.clone());
+            let cx = chart_context(index, chart, &mut m.errors);
+            let tdir = if chart.is_empty() {
+                "templates".to_string()
+            } else {
+                format!("{chart}/templates")
+            };
+            let origin = Origin::Helm {
+                chart: chart.clone(),
+            };
+            for f in index
+                .files
+                .iter()
+                .filter(|f| under(&f.rel, &tdir) && is_yaml_name(&f.rel))
+            {
+                let text = match index.read_text(&f.rel) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        m.errors.push(ManifestError {
+                            file: f.rel.clone(),
+                            line: None,
+                            message: e.message,
+                        });
+                        continue;
+                    }
+                };
+                let r = helm::render(&text, &cx);
+                match parse_documents(&r.text) {
+                    Ok(docs) => m
+                        .objects
+                        .extend(objects_of(&f.rel, docs, &origin, r.unresolved)),
+                    Err(e) => m.errors.push(ManifestError {
+                        file: f.rel.clone(),
+                        line: e.line,
+                        message: format!("{} (Helm template read without rendering)", e.message),
+                    }),
+                }
+            }
+        }
+        m
+    }
+
+    pub fn workloads(&self) -> impl Iterator<Item = &K8sObject> {
+        self.objects.iter().filter(|o| o.is_workload())
+    }
+
+    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a K8sObject> {
+        self.objects.iter().filter(move |o| o.kind == kind)
+    }
+
+    /// Whether any object came from a Helm chart (results say the chart was not rendered).
+    pub fn has_helm(&self) -> bool {
+        self.objects.iter().any(|o| o.is_helm())
+    }
+}
+
+/// Whether a label selector (`matchLabels` and `matchExpressions` with `In`/`Exists`) selects
+/// pods with `labels`. `None` when the selector cannot be evaluated.
+pub fn selector_matches(selector: &Node, labels: &[(String, String)]) -> Option<bool> {
+    if selector.is_null() || (selector.is_map() && selector.entries().is_empty()) {
+        return Some(true);
+    }
+    let get = |k: &str| {
+        labels
+            .iter()
+            .find(|(lk, _)| lk == k)
+            .map(|(_, v)| v.as_str())
+    };
+    // A bare map (Service-style selector) or matchLabels.
+    let match_labels =
+        if selector.get("matchLabels").is_some() || selector.get("matchExpressions").is_some() {
+            selector.at("matchLabels")
+        } else {
+            selector
+        };
+    for e in match_labels.entries() {
+        let want = e.node.scalar_text()?;
+        if is_unresolved_text(&want) {
+            return None;
+        }
+        if get(&e.key) != Some(want.as_str()) {
+            return Some(false);
+        }
+    }
+    for expr in selector.at("matchExpressions").as_seq() {
+        let key = expr.at("key").scalar_text()?;
+        let op = expr.at("operator").scalar_text()?;
+        let vals: Vec<String> = expr
+            .at("values")
+            .as_seq()
+            .iter()
+            .filter_map(|v| v.scalar_text())
+            .collect();
+        let have = get(&key);
+        let ok = match op.as_str() {
+            "In" => have.is_some_and(|h| vals.iter().any(|v| v == h)),
+            "NotIn" => !have.is_some_and(|h| vals.iter().any(|v| v == h)),
+            "Exists" => have.is_some(),
+            "DoesNotExist" => have.is_none(),
+            _ => return None,
+        };
+        if !ok {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+#[async_trait::async_trait]
+impl Fact for Manifests {
+    async fn collect(facts: &Facts) -> Result<Self, FactError> {
+        let index = facts.get::<RepoIndex>().await?;
+        let configured = facts.env().manifests.clone();
+        tokio::task::spawn_blocking(move || Manifests::discover(&index, &configured))
+            .await
+            .map_err(|e| FactError::new(format!("reading Kubernetes manifests failed: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo(files: &[(&str, &str)]) -> (tempfile::TempDir, RepoIndex) {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, content) in files {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, content).unwrap();
+        }
+        let idx = RepoIndex::build(dir.path()).unwrap();
+        (dir, idx)
+    }
+
+    const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25\n";
+
+    #[test]
+    fn finds_manifests_by_content_and_reports_bad_yaml() {
+        let (_d, idx) = repo(&[
+            ("k8s/deploy.yaml", DEPLOY),
+            (
+                "k8s/broken.yaml",
+                "apiVersion: v1\nkind: ConfigMap\ndata: [1, 2\n",
+            ),
+            ("config/app.yaml", "debug: false\n"),
+            ("tests/k8s.yaml", DEPLOY),
+        ]);
+        let m = Manifests::discover(&idx, &[]);
+        assert_eq!(m.objects.len(), 1);
+        let d = &m.objects[0];
+        assert_eq!(
+            (d.file.as_str(), d.line, d.display()),
+            ("k8s/deploy.yaml", 2, "Deployment/web".to_string())
+        );
+        assert_eq!(d.replicas(), Some(3));
+        assert_eq!(d.containers().len(), 1);
+        assert_eq!(d.pod_labels(), vec![("app".to_string(), "web".to_string())]);
+        assert_eq!(m.errors.len(), 1);
+        assert_eq!(m.errors[0].file, "k8s/broken.yaml");
+        assert!(m.errors[0].line.is_some());
+    }
+
+    #[test]
+    fn configured_dirs_limit_the_search() {
+        let (_d, idx) = repo(&[
+            ("deploy/prod/a.yaml", DEPLOY),
+            ("deploy/dev/b.yaml", DEPLOY),
+        ]);
+        let m = Manifests::discover(&idx, &["deploy/prod".into(), "nope".into()]);
+        assert_eq!(m.objects.len(), 1);
+        assert_eq!(m.missing_configured, vec!["nope".to_string()]);
+    }
+
+    #[test]
+    fn helm_chart_templates_are_read_with_values() {
+        let (_d, idx) = repo(&[
+            (
+                "chart/Chart.yaml",
+                "apiVersion: v2\nname: web\nversion: 0.1.0\nappVersion: \"2.0.1\"\n",
+            ),
+            (
+                "chart/values.yaml",
+                "replicaCount: 1\nimage:\n  repository: web\n  tag: \"\"\npdb:\n  enabled: false\n",
+            ),
+            ("chart/values-production.yaml", "replicaCount: 4\n"),
+            (
+                "chart/templates/deployment.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"web.fullname\" . }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n  template:\n    spec:\n      containers:\n        - name: web\n          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}\"\n",
+            ),
+            (
+                "chart/templates/pdb.yaml",
+                "{{- if .Values.pdb.enabled }}\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\n{{- end }}\n",
+            ),
+            (
+                "chart/templates/_helpers.tpl",
+                "{{- define \"web.fullname\" -}}x{{- end }}",
+            ),
+        ]);
+        let m = Manifests::discover(&idx, &[]);
+        assert!(m.errors.is_empty(), "{:?}", m.errors);
+        assert_eq!(m.charts, vec!["chart".to_string()]);
+        assert_eq!(
+            m.objects.len(),
+            1,
+            "{:?}",
+            m.objects.iter().map(|o| o.display()).collect::<Vec<_>>()
+        );
+        let d = &m.objects[0];
+        assert_eq!(d.replicas(), Some(4));
+        assert_eq!(d.containers()[0].at("image").as_str(), Some("web:2.0.1"));
+        assert!(d.is_helm());
+        assert_eq!(d.line, 2);
+    }
+
+    #[test]
+    fn selectors() {
+        let labels = vec![
+            ("app".to_string(), "web".to_string()),
+            ("tier".to_string(), "fe".to_string()),
+        ];
+        let sel = |y: &str| parse_documents(y).unwrap().remove(0);
+        assert_eq!(
+            selector_matches(&sel("matchLabels: {app: web}"), &labels),
+            Some(true)
+        );
+        assert_eq!(
+            selector_matches(&sel("matchLabels: {app: api}"), &labels),
+            Some(false)
+        );
+        assert_eq!(
+            selector_matches(
+                &sel("matchExpressions: [{key: tier, operator: In, values: [fe]}]"),
+                &labels
+            ),
+            Some(true)
+        );
+        assert_eq!(selector_matches(&sel("{}"), &labels), Some(true));
+    }
+}

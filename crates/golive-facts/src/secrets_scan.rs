@@ -1,0 +1,789 @@
+//! Secrets in code: one pass over the repository index.
+//!
+//! Each file is read once (in parallel; binary files, lockfiles and files over
+//! [`crate::repo_index::MAX_READ_BYTES`] are skipped), an Aho-Corasick automaton over every
+//! rule's keywords decides which rules can match at all, and only those rules' regexes run.
+//! Rules that match generic shapes also need a minimum Shannon entropy. Matched values never
+//! leave this module in clear: a hit carries the redacted form and a fingerprint.
+//!
+//! A hit is allowed by `golive:allow <reason>` on its line or the line above; an allow
+//! comment without a reason does not allow anything and is itself reported.
+
+use crate::repo_index::{
+    FileKind, IndexedFile, MAX_READ_BYTES, RepoIndex, is_test_or_example_path,
+};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use golive_core::redact::{fingerprint, redact, shannon_bits_per_char};
+use golive_core::{Fact, FactError, Facts};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Which check reports a rule's hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecretKind {
+    /// Provider API keys and tokens with a recognisable shape (AWS, Stripe, GitHub, JWT…).
+    ProviderToken,
+    PrivateKey,
+    /// `scheme://user:password@host` with a literal password.
+    CredentialUrl,
+    /// A high-entropy literal assigned to a secret-named identifier.
+    Generic,
+}
+
+/// How sure a rule is that a hit is a live secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Confidence {
+    /// A test-mode key, a local default: worth a look, not a leak.
+    Low,
+    High,
+}
+
+/// Where the hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileContext {
+    Code,
+    /// Under tests/, fixtures/, examples/ or named like a test (`test_*.py`, `*_test.go`).
+    TestOrExample,
+    /// Markdown and other documentation.
+    Docs,
+}
+
+pub struct Rule {
+    pub id: &'static str,
+    pub kind: SecretKind,
+    pub description: &'static str,
+    /// Lower-case keywords; a file without any of them is never matched against the regex.
+    pub keywords: &'static [&'static str],
+    pub pattern: &'static str,
+    /// Capture group holding the secret (0: the whole match).
+    pub group: usize,
+    /// Minimum Shannon entropy of the secret, in bits per character.
+    pub min_entropy: Option<f64>,
+    pub confidence: Confidence,
+}
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "aws-access-key-id",
+        kind: SecretKind::ProviderToken,
+        description: "AWS access key ID",
+        keywords: &["akia", "asia", "abia", "acca"],
+        pattern: r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b",
+        group: 1,
+        min_entropy: Some(2.5),
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "aws-secret-access-key",
+        kind: SecretKind::ProviderToken,
+        description: "AWS secret access key",
+        keywords: &["aws"],
+        pattern: r#"(?i)aws.{0,20}?(?:secret|private).{0,20}?['"]?\s*[:=]>?\s*['"]?([A-Za-z0-9/+]{40})\b"#,
+        group: 1,
+        min_entropy: Some(4.0),
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "stripe-live-key",
+        kind: SecretKind::ProviderToken,
+        description: "Stripe live secret or restricted key",
+        keywords: &["sk_live_", "rk_live_"],
+        pattern: r"\b((?:sk|rk)_live_[0-9A-Za-z]{20,247})\b",
+        group: 1,
+        min_entropy: None,
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "stripe-test-key",
+        kind: SecretKind::ProviderToken,
+        description: "Stripe test-mode secret key",
+        keywords: &["sk_test_", "rk_test_"],
+        pattern: r"\b((?:sk|rk)_test_[0-9A-Za-z]{20,247})\b",
+        group: 1,
+        min_entropy: None,
+        confidence: Confidence::Low,
+    },
+    Rule {
+        id: "github-token",
+        kind: SecretKind::ProviderToken,
+        description: "GitHub token",
+        keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+        pattern: r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{82,})\b",
+        group: 1,
+        min_entropy: Some(3.0),
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "gitlab-token",
+        kind: SecretKind::ProviderToken,
+        description: "GitLab personal, deploy or runner token",
+        keywords: &["glpat-", "gldt-", "glrt-", "glptt-"],
+        pattern: r"\b((?:glpat|gldt|glrt|glptt)-[A-Za-z0-9_\-]{20,})",
+        group: 1,
+        min_entropy: Some(3.0),
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "slack-token",
+        kind: SecretKind::ProviderToken,
+        description: "Slack token",
+        keywords: &["xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-", "xapp-"],
+        pattern: r"\b(xox[abprs]-[0-9A-Za-z\-]{10,250}|xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+)",
+        group: 1,
+        min_entropy: Some(3.0),
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "slack-webhook",
+        kind: SecretKind::ProviderToken,
+        description: "Slack incoming webhook URL",
+        keywords: &["hooks.slack.com"],
+        pattern: r"(https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9+/]{20,})",
+        group: 1,
+        min_entropy: None,
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "google-api-key",
+        kind: SecretKind::ProviderToken,
+        description: "Google API key",
+        keywords: &["aiza"],
+        pattern: r"\b(AIza[0-9A-Za-z_\-]{35})\b",
+        group: 1,
+        min_entropy: Some(3.5),
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "openai-key",
+        kind: SecretKind::ProviderToken,
+        description: "OpenAI API key",
+        keywords: &["sk-proj-", "t3blbkfj"],
+        pattern: r"\b(sk-(?:proj-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}|sk-proj-[A-Za-z0-9_\-]{40,})",
+        group: 1,
+        min_entropy: Some(3.5),
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "sendgrid-key",
+        kind: SecretKind::ProviderToken,
+        description: "SendGrid API key",
+        keywords: &["sg."],
+        pattern: r"\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})\b",
+        group: 1,
+        min_entropy: Some(3.5),
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "npm-token",
+        kind: SecretKind::ProviderToken,
+        description: "npm access token",
+        keywords: &["npm_"],
+        pattern: r"\b(npm_[A-Za-z0-9]{36})\b",
+        group: 1,
+        min_entropy: Some(3.5),
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "jwt",
+        kind: SecretKind::ProviderToken,
+        description: "JSON Web Token",
+        keywords: &["eyj"],
+        pattern: r"\b(eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{16,})",
+        group: 1,
+        min_entropy: None,
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "private-key",
+        kind: SecretKind::PrivateKey,
+        description: "private key",
+        keywords: &["private key", "putty-user-key-file"],
+        pattern: r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d)",
+        group: 1,
+        min_entropy: None,
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "credential-url",
+        kind: SecretKind::CredentialUrl,
+        description: "URL with a literal password",
+        keywords: &["://"],
+        pattern: r#"\b((?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|clickhouse|nats|kafka|ftp|sftp|smtps?|https?)(?:\+[a-z0-9]+)?://[^\s:/@'"`]{1,64}:([^\s@/'"`]{1,128})@[^\s'"`]+)"#,
+        group: 2,
+        min_entropy: None,
+        confidence: Confidence::High,
+    },
+    Rule {
+        id: "generic-secret-assignment",
+        kind: SecretKind::Generic,
+        description: "high-entropy value assigned to a secret-named identifier",
+        keywords: &[
+            "secret",
+            "token",
+            "passw",
+            "api_key",
+            "apikey",
+            "api-key",
+            "access_key",
+            "accesskey",
+            "private_key",
+            "credential",
+            "auth_key",
+            "signing_key",
+            "client_secret",
+        ],
+        pattern: r#"(?i)([a-z0-9_.\-]*(?:secret|token|passwd|password|api_?key|api-key|access_?key|private_?key|credential|auth_?key|signing_?key)[a-z0-9_.\-]*)['"]?\s*(?::=|=>|:|=)\s*(?:[a-z]?['"`])([A-Za-z0-9+/=_\-.~!@#%^&*]{16,200})['"`]"#,
+        group: 2,
+        min_entropy: Some(3.7),
+        confidence: Confidence::High,
+    },
+];
+
+/// Values that the AWS and other vendors publish as documentation examples.
+const KNOWN_EXAMPLES: &[&str] = &[
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecretHit {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub rule: &'static str,
+    pub kind: SecretKind,
+    pub description: &'static str,
+    pub confidence: Confidence,
+    pub context: FileContext,
+    /// The redacted value (`[redacted len=40 "ab…" fp=…]`).
+    pub redacted: String,
+    pub fingerprint: String,
+    /// The reason of a `golive:allow` that covers this hit.
+    pub allowed: Option<String>,
+}
+
+/// A `golive:allow` comment without a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BareAllow {
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SecretScan {
+    pub hits: Vec<SecretHit>,
+    pub bare_allows: Vec<BareAllow>,
+    pub files_scanned: usize,
+    pub bytes_scanned: u64,
+    pub skipped_large: usize,
+    pub skipped_binary: usize,
+}
+
+impl SecretScan {
+    pub fn of_kind(&self, kind: SecretKind) -> impl Iterator<Item = &SecretHit> {
+        self.hits.iter().filter(move |h| h.kind == kind)
+    }
+}
+
+struct Compiled {
+    ac: Option<AhoCorasick>,
+    /// For each automaton pattern, the index of its rule.
+    pattern_rule: Vec<usize>,
+    /// `None` for a rule whose pattern does not compile (a test proves none does).
+    regexes: Vec<Option<Regex>>,
+    allow: Option<AhoCorasick>,
+}
+
+fn compiled() -> &'static Compiled {
+    static C: OnceLock<Compiled> = OnceLock::new();
+    C.get_or_init(|| {
+        let mut pats = Vec::new();
+        let mut pattern_rule = Vec::new();
+        for (i, r) in RULES.iter().enumerate() {
+            for k in r.keywords {
+                pats.push(*k);
+                pattern_rule.push(i);
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&pats)
+            .ok();
+        let regexes = RULES.iter().map(|r| Regex::new(r.pattern).ok()).collect();
+        let allow = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(["golive:allow"])
+            .ok();
+        Compiled {
+            ac,
+            pattern_rule,
+            regexes,
+            allow,
+        }
+    })
+}
+
+/// Files by name that are tests even outside a tests directory.
+pub fn is_test_file_name(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    l.starts_with("test_")
+        || l.ends_with("_test.go")
+        || l.ends_with("_test.py")
+        || l.ends_with("_spec.rb")
+        || l == "conftest.py"
+        || [".test.", ".spec."].iter().any(|m| l.contains(m))
+        || l.contains(".example")
+        || l.contains(".sample")
+}
+
+fn context_of(f: &IndexedFile) -> FileContext {
+    if f.kind == FileKind::Markdown || f.rel.to_ascii_lowercase().starts_with("docs/") {
+        FileContext::Docs
+    } else if f.is_test_or_example()
+        || is_test_file_name(f.name())
+        || is_test_or_example_path(&f.rel)
+    {
+        FileContext::TestOrExample
+    } else {
+        FileContext::Code
+    }
+}
+
+const SKIP_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "ico", "webp", "bmp", "tiff", "pdf", "zip", "gz", "tgz", "bz2",
+    "xz", "zst", "7z", "jar", "war", "class", "so", "dylib", "dll", "exe", "o", "a", "woff",
+    "woff2", "ttf", "otf", "eot", "mp3", "mp4", "mov", "avi", "wasm", "pyc", "map", "svg", "lock",
+    "sum",
+];
+
+/// Whether the scanner reads this file at all.
+pub fn scannable(f: &IndexedFile) -> bool {
+    if f.size > MAX_READ_BYTES || f.size == 0 || matches!(f.kind, FileKind::Lockfile(_)) {
+        return false;
+    }
+    let l = f.name().to_ascii_lowercase();
+    if l.ends_with(".min.js") || l.ends_with(".min.css") {
+        return false;
+    }
+    let ext = l.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    !SKIP_EXTENSIONS.contains(&ext)
+}
+
+fn is_placeholder(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    v.starts_with('$')
+        || v.starts_with('%')
+        || v.starts_with('{')
+        || v.starts_with('<')
+        || v.contains("${")
+        || v.contains("{{")
+        || l.contains("xxxx")
+        || l.contains("****")
+        || l.contains("example")
+        || l.contains("placeholder")
+        || l.contains("changeme")
+        || l.contains("change-me")
+        || l.contains("change_me")
+        || l.contains("your")
+        || l.contains("dummy")
+        || l.contains("redacted")
+        || v.chars().all(|c| c == v.chars().next().unwrap_or(c))
+}
+
+const WEAK_PASSWORDS: &[&str] = &[
+    "password",
+    "pass",
+    "passwd",
+    "secret",
+    "postgres",
+    "mysql",
+    "root",
+    "admin",
+    "guest",
+    "test",
+    "user",
+    "redis",
+    "minioadmin",
+    "dev",
+    "local",
+    "changeit",
+    "pwd",
+    "123456",
+];
+
+/// Scans one file's text. `rel` names it in hits.
+pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>, Vec<BareAllow>) {
+    let c = compiled();
+    let mut rules = [false; RULES.len()];
+    let mut any = false;
+    let (Some(ac), Some(allow_ac)) = (&c.ac, &c.allow) else {
+        return (Vec::new(), Vec::new());
+    };
+    for m in ac.find_overlapping_iter(text) {
+        if let Some(&r) = c.pattern_rule.get(m.pattern().as_usize()) {
+            rules[r] = true;
+            any = true;
+        }
+    }
+    let has_allow = allow_ac.is_match(text);
+    if !any && !has_allow {
+        return (Vec::new(), Vec::new());
+    }
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |off: usize| -> usize { line_starts.partition_point(|&s| s <= off).max(1) };
+    let line_text = |line: usize| -> &str {
+        let start = line_starts.get(line - 1).copied().unwrap_or(0);
+        let end = line_starts
+            .get(line)
+            .map(|e| e.saturating_sub(1))
+            .unwrap_or(text.len());
+        text.get(start..end.max(start)).unwrap_or("")
+    };
+    let mut bare = Vec::new();
+    let mut allows: Vec<(usize, Option<String>)> = Vec::new();
+    if has_allow {
+        for m in allow_ac.find_iter(text) {
+            let line = line_of(m.start());
+            let after = text.get(m.end()..).unwrap_or("");
+            let reason = after.lines().next().unwrap_or("");
+            let reason = reason
+                .trim_start_matches([':', '=', '-', ' ', '(', '\t'])
+                .trim_end_matches([
+                    '*', '/', '>', ')', '#', '}', '-', ' ', '"', '\'', '\t', '\r',
+                ])
+                .trim();
+            let reason = (reason.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
+                .then(|| reason.chars().take(200).collect::<String>());
+            if reason.is_none() {
+                bare.push(BareAllow {
+                    file: rel.to_string(),
+                    line: line as u32,
+                });
+            }
+            allows.push((line, reason));
+        }
+    }
+    let mut hits: Vec<SecretHit> = Vec::new();
+    for (i, rule) in RULES.iter().enumerate() {
+        if !rules[i] {
+            continue;
+        }
+        let Some(Some(re)) = c.regexes.get(i) else {
+            continue;
+        };
+        for caps in re.captures_iter(text) {
+            let Some(m) = caps.get(rule.group).or_else(|| caps.get(0)) else {
+                continue;
+            };
+            let value = m.as_str();
+            if KNOWN_EXAMPLES.contains(&value) {
+                continue;
+            }
+            if let Some(min) = rule.min_entropy {
+                if shannon_bits_per_char(value) < min {
+                    continue;
+                }
+            }
+            let mut confidence = rule.confidence;
+            if rule.kind == SecretKind::CredentialUrl || rule.kind == SecretKind::Generic {
+                if is_placeholder(value) {
+                    continue;
+                }
+                if rule.kind == SecretKind::Generic {
+                    let has_digit = value.chars().any(|c| c.is_ascii_digit());
+                    let has_alpha = value.chars().any(|c| c.is_ascii_alphabetic());
+                    if !(has_digit && has_alpha)
+                        || value.contains("..")
+                        || value.starts_with("http")
+                    {
+                        continue;
+                    }
+                }
+                if WEAK_PASSWORDS.contains(&value.to_ascii_lowercase().as_str()) {
+                    confidence = Confidence::Low;
+                }
+            }
+            let line = line_of(m.start());
+            // One hit per line and place: a URL in a generic assignment is reported once.
+            if hits
+                .iter()
+                .any(|h| h.line as usize == line && h.fingerprint == fingerprint(value))
+            {
+                continue;
+            }
+            let col = m.start() - line_starts.get(line - 1).copied().unwrap_or(0) + 1;
+            // An allow on the line above counts only when that line is a comment alone.
+            let allowed = allows
+                .iter()
+                .find(|(l, _)| *l == line || (*l + 1 == line && is_comment_only(line_text(*l))))
+                .and_then(|(_, r)| r.clone());
+            hits.push(SecretHit {
+                file: rel.to_string(),
+                line: line as u32,
+                column: col as u32,
+                rule: rule.id,
+                kind: rule.kind,
+                description: rule.description,
+                confidence,
+                context,
+                redacted: redact(value),
+                fingerprint: fingerprint(value),
+                allowed,
+            });
+        }
+    }
+    // A credential URL also matches the generic rule: keep the more specific one.
+    let urls: Vec<u32> = hits
+        .iter()
+        .filter(|h| h.kind == SecretKind::CredentialUrl)
+        .map(|h| h.line)
+        .collect();
+    hits.retain(|h| !(h.kind == SecretKind::Generic && urls.contains(&h.line)));
+    hits.sort_by_key(|h| (h.line, h.column));
+    (hits, bare)
+}
+
+fn is_comment_only(line: &str) -> bool {
+    let t = line.trim_start();
+    [
+        "#", "//", "/*", "*", "--", "<!--", ";", "%", "'", "{{/*", "{#",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
+}
+
+/// Reads a file for the scanner: `None` for binary content; errors are skipped files.
+fn read_for_scan(index: &RepoIndex, rel: &str) -> Result<Option<String>, ()> {
+    let bytes = std::fs::read(index.abs(rel)).map_err(|_| ())?;
+    if bytes.len() as u64 > MAX_READ_BYTES {
+        return Err(());
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Ok(None);
+    }
+    Ok(Some(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }))
+}
+
+impl SecretScan {
+    pub fn scan(index: &RepoIndex) -> Self {
+        let files: Vec<&IndexedFile> = index.files.iter().collect();
+        let mut scan = SecretScan::default();
+        scan.skipped_large = files.iter().filter(|f| f.size > MAX_READ_BYTES).count();
+        let todo: Vec<&IndexedFile> = files.into_iter().filter(|f| scannable(f)).collect();
+        let results = crate::parallel::map(&todo, |f| match read_for_scan(index, &f.rel) {
+            Ok(Some(text)) => {
+                let (h, b) = scan_text(&f.rel, &text, context_of(f));
+                (Some(text.len() as u64), h, b, false)
+            }
+            Ok(None) => (None, Vec::new(), Vec::new(), true),
+            Err(()) => (None, Vec::new(), Vec::new(), false),
+        });
+        for (bytes, h, b, binary) in results {
+            if let Some(n) = bytes {
+                scan.files_scanned += 1;
+                scan.bytes_scanned += n;
+            }
+            if binary {
+                scan.skipped_binary += 1;
+            }
+            scan.hits.extend(h);
+            scan.bare_allows.extend(b);
+        }
+        scan
+    }
+}
+
+#[async_trait::async_trait]
+impl Fact for SecretScan {
+    async fn collect(facts: &Facts) -> Result<Self, FactError> {
+        let index = facts.get::<RepoIndex>().await?;
+        tokio::task::spawn_blocking(move || SecretScan::scan(&index))
+            .await
+            .map_err(|e| FactError::new(format!("secret scan failed: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules_of(text: &str) -> Vec<&'static str> {
+        scan_text("a.py", text, FileContext::Code)
+            .0
+            .iter()
+            .map(|h| h.rule)
+            .collect()
+    }
+
+    // Built at run time so that this file holds no literal token for other scanners.
+    fn tok(prefix: &str, body: &str) -> String {
+        format!("{prefix}{body}")
+    }
+
+    #[test]
+    fn compiles_every_rule() {
+        for r in RULES {
+            assert!(Regex::new(r.pattern).is_ok(), "{}", r.id);
+            assert!(
+                r.keywords.iter().all(|k| k.to_ascii_lowercase() == *k),
+                "{}",
+                r.id
+            );
+        }
+    }
+
+    #[test]
+    fn provider_tokens() {
+        let aws = tok("AKIA", "Z7Q4HX2LMN5PR3TW");
+        assert_eq!(
+            rules_of(&format!("key = \"{aws}\"\n")),
+            vec!["aws-access-key-id"]
+        );
+        assert!(rules_of("key = \"AKIAIOSFODNN7EXAMPLE\"").is_empty());
+        let live = tok("sk_live_", "4eC39HqLyjWDarjtT1zdp7dc9Fk2");
+        assert_eq!(
+            rules_of(&format!("stripe.api_key = '{live}'")),
+            vec!["stripe-live-key"]
+        );
+        let test = tok("sk_test_", "4eC39HqLyjWDarjtT1zdp7dc9Fk2");
+        let h = scan_text("a.py", &format!("x = '{test}'"), FileContext::Code).0;
+        assert_eq!(h[0].confidence, Confidence::Low);
+        let gh = tok("ghp_", "9aB3kLmN0pQrStUvWxYz12345678AbCdEfGh");
+        assert_eq!(
+            rules_of(&format!("GITHUB = \"{gh}\"")),
+            vec!["github-token"]
+        );
+        let gl = tok("glpat-", "Xy9_kP2mQ7rT4vW8zB1n");
+        assert_eq!(rules_of(&gl), vec!["gitlab-token"]);
+        let sl = tok("xoxb-", "1234567890-0987654321-AbCdEfGhIjKlMnOp");
+        assert_eq!(rules_of(&sl), vec!["slack-token"]);
+        let jwt = tok(
+            "eyJhbGciOiJIUzI1NiJ9.",
+            "eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        );
+        assert_eq!(rules_of(&jwt), vec!["jwt"]);
+        let pk = tok(
+            "-----BEGIN RSA ",
+            "PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n",
+        );
+        assert_eq!(rules_of(&pk), vec!["private-key"]);
+    }
+
+    #[test]
+    fn urls_generic_and_placeholders() {
+        let url = tok("postgres://app:", "Zq8rT2vX9mK4pL7n@db.internal:5432/app");
+        let hits = scan_text(
+            "settings.py",
+            &format!("DATABASE_URL = \"{url}\"\n"),
+            FileContext::Code,
+        )
+        .0;
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].rule, "credential-url");
+        assert!(!hits[0].redacted.contains("Zq8rT2vX9mK4pL7n"));
+        assert!(rules_of("url = \"postgres://app:${DB_PASSWORD}@db/app\"").is_empty());
+        assert!(rules_of("url = \"https://example.com/a:b@c\"").is_empty());
+        let weak = scan_text(
+            "a.py",
+            "u = 'postgres://postgres:postgres@localhost/db'",
+            FileContext::Code,
+        )
+        .0;
+        assert_eq!(weak[0].confidence, Confidence::Low);
+        let generic = tok("9f8e7d6c5b4a", "3f2e1d0c9b8a7f6e");
+        assert_eq!(
+            rules_of(&format!("API_SECRET = \"{generic}\"")),
+            vec!["generic-secret-assignment"]
+        );
+        assert!(rules_of("password = \"aaaaaaaaaaaaaaaaaaaa\"").is_empty());
+        assert!(rules_of("secret_key = os.environ[\"SECRET_KEY\"]").is_empty());
+        assert!(rules_of("token = \"your-token-goes-here-1234\"").is_empty());
+        assert!(rules_of("password_reset_url = \"/accounts/password/reset/\"").is_empty());
+    }
+
+    #[test]
+    fn allow_comments() {
+        let aws = tok("AKIA", "Z7Q4HX2LMN5PR3TW");
+        let (h, b) = scan_text(
+            "a.py",
+            &format!("k = \"{aws}\"  # golive:allow revoked key kept for a regression test\n"),
+            FileContext::Code,
+        );
+        assert_eq!(
+            h[0].allowed.as_deref(),
+            Some("revoked key kept for a regression test")
+        );
+        assert!(b.is_empty());
+        let (h, b) = scan_text(
+            "a.py",
+            &format!("# golive:allow\nk = \"{aws}\"\n"),
+            FileContext::Code,
+        );
+        assert_eq!(h[0].allowed, None);
+        assert_eq!(
+            b,
+            vec![BareAllow {
+                file: "a.py".into(),
+                line: 1
+            }]
+        );
+        let (h, _) = scan_text(
+            "a.py",
+            &format!("# golive:allow: documented sample\nk = \"{aws}\"\n"),
+            FileContext::Code,
+        );
+        assert_eq!(h[0].allowed.as_deref(), Some("documented sample"));
+        assert_eq!((h[0].line, h[0].column), (2, 6));
+    }
+
+    #[test]
+    fn odd_inputs_never_panic() {
+        let mut x: u64 = 0x2545F4914F6CDD1D;
+        let alphabet: Vec<char> = "AKIAsk_live_ghp_eyJ.:/@=\"'# \n\tgolive:allowpostgres://-----BEGIN PRIVATE KEY\u{e9}\u{1F600}0123456789".chars().collect();
+        for _ in 0..3000 {
+            let len = (x % 200) as usize;
+            let mut s = String::new();
+            for _ in 0..len {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                s.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            let _ = scan_text("f", &s, FileContext::Code);
+        }
+        let _ = scan_text("f", "", FileContext::Code);
+        let _ = scan_text("f", "golive:allow", FileContext::Code);
+        let _ = scan_text("f", "\ngolive:allow\n", FileContext::Code);
+    }
+
+    #[test]
+    fn scans_a_repository_and_skips_binaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let aws = tok("AKIA", "Z7Q4HX2LMN5PR3TW");
+        std::fs::create_dir_all(dir.path().join("app")).unwrap();
+        std::fs::create_dir_all(dir.path().join("tests")).unwrap();
+        std::fs::write(
+            dir.path().join("app/config.py"),
+            format!("AWS_KEY = \"{aws}\"\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("tests/test_cfg.py"),
+            format!("AWS_KEY = \"{aws}\"\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("blob.bin"), [0u8, 1, 2, b'A', b'K']).unwrap();
+        let idx = RepoIndex::build(dir.path()).unwrap();
+        let s = SecretScan::scan(&idx);
+        assert_eq!(s.hits.len(), 2);
+        assert_eq!(s.hits[0].context, FileContext::Code);
+        assert_eq!(s.hits[1].context, FileContext::TestOrExample);
+        assert_eq!(s.skipped_binary, 1);
+    }
+}
