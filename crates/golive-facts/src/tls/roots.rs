@@ -1,0 +1,110 @@
+//! Trust: the system store plus the environment's `ca_file`, and a verifier that lets a
+//! handshake with an invalid certificate finish so the certificate can still be inspected.
+
+use golive_core::FactError;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::CryptoProvider;
+use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+use std::path::Path;
+use std::sync::Arc;
+
+pub fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// The system roots plus every certificate of `ca_file`. A `ca_file` that cannot be read or
+/// holds no certificate is an error: checks must not silently verify against less.
+pub fn root_store(ca_file: Option<&Path>) -> Result<(RootCertStore, String), FactError> {
+    let mut store = RootCertStore::empty();
+    let native = rustls_native_certs::load_native_certs();
+    let (added, _) = store.add_parsable_certificates(native.certs);
+    let mut note = format!("{added} system roots");
+    if let Some(path) = ca_file {
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+            .map_err(|e| FactError::new(format!("ca_file {}: {e}", path.display())))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| FactError::new(format!("ca_file {}: {e}", path.display())))?;
+        if certs.is_empty() {
+            return Err(FactError::new(format!("ca_file {}: no PEM certificate in it", path.display())));
+        }
+        let (ok, bad) = store.add_parsable_certificates(certs);
+        if ok == 0 {
+            return Err(FactError::new(format!(
+                "ca_file {}: none of its {bad} certificates is a usable root",
+                path.display()
+            )));
+        }
+        note.push_str(&format!(" + {ok} from {}", path.display()));
+    }
+    Ok((store, note))
+}
+
+/// A verifying client configuration (HTTP requests).
+pub fn client_config(ca_file: Option<&Path>) -> Result<(Arc<rustls::ClientConfig>, String), FactError> {
+    let (store, note) = root_store(ca_file)?;
+    let config = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| FactError::new(format!("TLS setup: {e}")))?
+        .with_root_certificates(store)
+        .with_no_client_auth();
+    Ok((Arc::new(config), note))
+}
+
+/// Accepts any certificate (the handshake signatures are still verified), so the probe can
+/// inspect what an invalid endpoint presents. Verification is done afterwards, separately.
+#[derive(Debug)]
+pub struct InspectOnly(pub Arc<CryptoProvider>);
+
+impl ServerCertVerifier for InspectOnly {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// An inspecting client configuration (the TLS probe).
+pub fn inspect_config() -> Result<Arc<rustls::ClientConfig>, FactError> {
+    let p = provider();
+    let config = rustls::ClientConfig::builder_with_provider(p.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| FactError::new(format!("TLS setup: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(InspectOnly(p)))
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+/// A verifier against `store`.
+pub fn webpki_verifier(store: RootCertStore) -> Result<Arc<WebPkiServerVerifier>, FactError> {
+    WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider())
+        .build()
+        .map_err(|e| FactError::new(format!("TLS verifier: {e}")))
+}
