@@ -4,6 +4,7 @@ mod args;
 mod check;
 mod explain;
 mod init;
+mod load;
 mod rules;
 mod style;
 
@@ -28,6 +29,7 @@ pub fn main() -> i32 {
         args::Command::Rules(a) => rules::run(a),
         args::Command::Explain(a) => explain::run(a),
         args::Command::Init(a) => init::run(a, style),
+        args::Command::Load(a) => load::run(a, style),
     }
 }
 

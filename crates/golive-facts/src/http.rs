@@ -109,12 +109,20 @@ impl HttpClient {
             Ok(r) => r,
             Err(_) => Err(HttpFailure {
                 kind: FailureKind::Timeout,
-                message: format!("{} {url}: no complete answer within {} ms", req.method, req.timeout_ms),
+                message: format!(
+                    "{} {url}: no complete answer within {} ms",
+                    req.method, req.timeout_ms
+                ),
             }),
         }
     }
 
-    async fn exchange(&self, req: &HttpRequest, url: &str, t: &Target) -> Result<HttpResponse, HttpFailure> {
+    async fn exchange(
+        &self,
+        req: &HttpRequest,
+        url: &str,
+        t: &Target,
+    ) -> Result<HttpResponse, HttpFailure> {
         let start = Instant::now();
         let fail = |kind, what: String| HttpFailure {
             kind,
@@ -137,8 +145,13 @@ impl HttpClient {
             }
         }
         let Some(tcp) = tcp else {
-            let e = last_err.map(|e| e.to_string()).unwrap_or_else(|| "no address".into());
-            return Err(fail(FailureKind::Connect, format!("cannot connect to {}: {e}", t.authority())));
+            let e = last_err
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "no address".into());
+            return Err(fail(
+                FailureKind::Connect,
+                format!("cannot connect to {}: {e}", t.authority()),
+            ));
         };
         let _ = tcp.set_nodelay(true);
         let connect = start.elapsed();
@@ -150,10 +163,14 @@ impl HttpClient {
                 .await
                 .map_err(|e| fail(FailureKind::Tls, format!("TLS handshake failed: {e}")))?;
             let tls_done = start.elapsed();
-            let (s, v, h, b, tr, fb) = http1(stream, req, t, start).await.map_err(|(k, m)| fail(k, m))?;
+            let (s, v, h, b, tr, fb) = http1(stream, req, t, start)
+                .await
+                .map_err(|(k, m)| fail(k, m))?;
             (s, v, h, b, tr, fb, Some(tls_done - connect))
         } else {
-            let (s, v, h, b, tr, fb) = http1(tcp, req, t, start).await.map_err(|(k, m)| fail(k, m))?;
+            let (s, v, h, b, tr, fb) = http1(tcp, req, t, start)
+                .await
+                .map_err(|(k, m)| fail(k, m))?;
             (s, v, h, b, tr, fb, None)
         };
         Ok(HttpResponse {
@@ -179,7 +196,12 @@ impl HttpClient {
 
 type Exchange = (u16, String, Vec<(String, String)>, Vec<u8>, bool, Duration);
 
-async fn http1<S>(stream: S, req: &HttpRequest, t: &Target, start: Instant) -> Result<Exchange, (FailureKind, String)>
+async fn http1<S>(
+    stream: S,
+    req: &HttpRequest,
+    t: &Target,
+    start: Instant,
+) -> Result<Exchange, (FailureKind, String)>
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
@@ -199,27 +221,38 @@ where
     for (k, v) in &req.headers {
         builder = builder.header(k.as_str(), v.as_str());
     }
-    let request = builder
-        .body(Empty::<Bytes>::new())
-        .map_err(|e| (FailureKind::Protocol, format!("cannot build the request: {e}")))?;
+    let request = builder.body(Empty::<Bytes>::new()).map_err(|e| {
+        (
+            FailureKind::Protocol,
+            format!("cannot build the request: {e}"),
+        )
+    })?;
     let result = async {
-        let resp = sender
-            .send_request(request)
-            .await
-            .map_err(|e| (FailureKind::Protocol, format!("no valid HTTP response: {e}")))?;
+        let resp = sender.send_request(request).await.map_err(|e| {
+            (
+                FailureKind::Protocol,
+                format!("no valid HTTP response: {e}"),
+            )
+        })?;
         let first_byte = start.elapsed();
         let status = resp.status().as_u16();
         let version = format!("{:?}", resp.version());
         let headers: Vec<(String, String)> = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let mut body = resp.into_body();
         let mut buf = Vec::new();
         let mut truncated = false;
         while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| (FailureKind::Protocol, format!("reading the body: {e}")))?;
+            let frame =
+                frame.map_err(|e| (FailureKind::Protocol, format!("reading the body: {e}")))?;
             if let Ok(data) = frame.into_data() {
                 let room = req.body_cap.saturating_sub(buf.len());
                 if data.len() > room {
@@ -253,7 +286,9 @@ impl Target {
             kind: FailureKind::Url,
             message: m,
         };
-        let uri: Uri = url.parse().map_err(|e| bad(format!("invalid URL {url:?}: {e}")))?;
+        let uri: Uri = url
+            .parse()
+            .map_err(|e| bad(format!("invalid URL {url:?}: {e}")))?;
         let https = match uri.scheme_str() {
             Some("https") => true,
             Some("http") => false,
@@ -271,7 +306,12 @@ impl Target {
             .map(|p| p.as_str().to_string())
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| "/".into());
-        Ok(Self { https, host, port, path })
+        Ok(Self {
+            https,
+            host,
+            port,
+            path,
+        })
     }
 
     pub fn authority(&self) -> String {
@@ -284,8 +324,16 @@ impl Target {
 
     fn host_header(&self) -> String {
         let default = if self.https { 443 } else { 80 };
-        let h = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
-        if self.port == default { h } else { format!("{h}:{}", self.port) }
+        let h = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        if self.port == default {
+            h
+        } else {
+            format!("{h}:{}", self.port)
+        }
     }
 }
 
@@ -390,11 +438,21 @@ pub struct Timings {
 impl fmt::Display for Timings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        write!(f, "dns {:.1} ms, connect {:.1} ms", ms(self.dns), ms(self.connect))?;
+        write!(
+            f,
+            "dns {:.1} ms, connect {:.1} ms",
+            ms(self.dns),
+            ms(self.connect)
+        )?;
         if let Some(t) = self.tls {
             write!(f, ", tls {:.1} ms", ms(t))?;
         }
-        write!(f, ", first byte {:.1} ms, total {:.1} ms", ms(self.first_byte), ms(self.total))
+        write!(
+            f,
+            ", first byte {:.1} ms, total {:.1} ms",
+            ms(self.first_byte),
+            ms(self.total)
+        )
     }
 }
 
@@ -484,7 +542,9 @@ pub struct HttpExchange {
 impl HttpExchange {
     /// The response, or the `FactError` a check turns into `error`.
     pub fn response(&self) -> Result<&HttpResponse, FactError> {
-        self.result.as_ref().map_err(|e| FactError::new(e.message.clone()))
+        self.result
+            .as_ref()
+            .map_err(|e| FactError::new(e.message.clone()))
     }
 }
 
@@ -556,7 +616,8 @@ pub async fn run_burst(client: Arc<HttpClient>, spec: &BurstSpec) -> Burst {
     let state = Arc::new(Mutex::new(BurstState::default()));
     let mut tasks = Vec::new();
     for _ in 0..BURST_WORKERS {
-        let (client, next, stop, state) = (client.clone(), next.clone(), stop.clone(), state.clone());
+        let (client, next, stop, state) =
+            (client.clone(), next.clone(), stop.clone(), state.clone());
         let url = spec.url.clone();
         tasks.push(tokio::spawn(async move {
             loop {
@@ -601,7 +662,9 @@ pub async fn run_burst(client: Arc<HttpClient>, spec: &BurstSpec) -> Burst {
     let mut after = Vec::new();
     if let Some(u) = &spec.after_url {
         for _ in 0..2 {
-            let r = client.send(&HttpRequest::get(u.clone()).timeout_ms(2_000)).await;
+            let r = client
+                .send(&HttpRequest::get(u.clone()).timeout_ms(2_000))
+                .await;
             after.push(r.map(|r| r.status).map_err(|e| e.message));
         }
     }
@@ -635,7 +698,10 @@ mod tests {
     fn urls() {
         let t = Target::parse("https://api.example.test:8443/v1?x=1").unwrap();
         assert!(t.https);
-        assert_eq!((t.host.as_str(), t.port, t.path.as_str()), ("api.example.test", 8443, "/v1?x=1"));
+        assert_eq!(
+            (t.host.as_str(), t.port, t.path.as_str()),
+            ("api.example.test", 8443, "/v1?x=1")
+        );
         assert_eq!(t.host_header(), "api.example.test:8443");
         let t = Target::parse("http://[::1]").unwrap();
         assert_eq!((t.host.as_str(), t.port, t.path.as_str()), ("::1", 80, "/"));
@@ -643,6 +709,9 @@ mod tests {
         assert_eq!(join_url("https://a/b/", "/health"), "https://a/b/health");
         assert_eq!(join_url("https://a", "health"), "https://a/health");
         assert_eq!(origin_of("https://a:1/x?y").as_deref(), Some("https://a:1"));
-        assert_eq!(resolve_location("http://a:1/x", "/y").as_deref(), Some("http://a:1/y"));
+        assert_eq!(
+            resolve_location("http://a:1/x", "/y").as_deref(),
+            Some("http://a:1/y")
+        );
     }
 }

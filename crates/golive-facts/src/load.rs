@@ -41,7 +41,9 @@ impl LoadSpec {
         self.connections = self.connections.clamp(1, MAX_CONNECTIONS);
         self.duration = self.duration.min(MAX_DURATION);
         self.max_requests = self.max_requests.clamp(1, MAX_REQUESTS);
-        self.timeout = self.timeout.clamp(Duration::from_millis(1), Duration::from_secs(60));
+        self.timeout = self
+            .timeout
+            .clamp(Duration::from_millis(1), Duration::from_secs(60));
         self.rate = self.rate.filter(|r| *r > 0);
         self
     }
@@ -70,7 +72,13 @@ impl LoadResult {
     }
     /// Failures plus 5xx responses.
     pub fn errors(&self) -> u64 {
-        self.failures + self.statuses.iter().filter(|(s, _)| **s >= 500).map(|(_, n)| n).sum::<u64>()
+        self.failures
+            + self
+                .statuses
+                .iter()
+                .filter(|(s, _)| **s >= 500)
+                .map(|(_, n)| n)
+                .sum::<u64>()
     }
     pub fn error_rate(&self) -> f64 {
         match self.requests() {
@@ -80,7 +88,11 @@ impl LoadResult {
     }
     pub fn rps(&self) -> f64 {
         let s = self.elapsed.as_secs_f64();
-        if s > 0.0 { self.requests() as f64 / s } else { 0.0 }
+        if s > 0.0 {
+            self.requests() as f64 / s
+        } else {
+            0.0
+        }
     }
     /// Corrected latency at `q` (0..=1), milliseconds.
     pub fn ms(&self, q: f64) -> f64 {
@@ -153,7 +165,8 @@ async fn connect(sh: &Shared) -> Result<Sender, String> {
     }
     match &sh.tls {
         Some(cfg) => {
-            let name = rustls_pki_types::ServerName::try_from(t.host.clone()).map_err(|e| e.to_string())?;
+            let name = rustls_pki_types::ServerName::try_from(t.host.clone())
+                .map_err(|e| e.to_string())?;
             let s = tokio_rustls::TlsConnector::from(cfg.clone())
                 .connect(name, tcp)
                 .await
@@ -165,8 +178,13 @@ async fn connect(sh: &Shared) -> Result<Sender, String> {
 }
 
 async fn one_request(sh: &Shared, sender: &mut Sender) -> Result<u16, String> {
-    sender.ready().await.map_err(|e| format!("connection: {e}"))?;
-    let host = if (sh.target.https && sh.target.port == 443) || (!sh.target.https && sh.target.port == 80) {
+    sender
+        .ready()
+        .await
+        .map_err(|e| format!("connection: {e}"))?;
+    let host = if (sh.target.https && sh.target.port == 443)
+        || (!sh.target.https && sh.target.port == 80)
+    {
         sh.target.host.clone()
     } else {
         sh.target.authority()
@@ -175,10 +193,16 @@ async fn one_request(sh: &Shared, sender: &mut Sender) -> Result<u16, String> {
         .method("GET")
         .uri(sh.target.path.as_str())
         .header("host", host)
-        .header("user-agent", concat!("golive-load/", env!("CARGO_PKG_VERSION")))
+        .header(
+            "user-agent",
+            concat!("golive-load/", env!("CARGO_PKG_VERSION")),
+        )
         .body(Empty::<Bytes>::new())
         .map_err(|e| e.to_string())?;
-    let resp = sender.send_request(req).await.map_err(|e| format!("request: {e}"))?;
+    let resp = sender
+        .send_request(req)
+        .await
+        .map_err(|e| format!("request: {e}"))?;
     let status = resp.status().as_u16();
     let mut body = resp.into_body();
     while let Some(f) = body.frame().await {
@@ -212,6 +236,13 @@ async fn worker(sh: Arc<Shared>) -> Result<WorkerOut, String> {
         tokio::time::sleep_until(intended).await;
         let begin = Instant::now();
         let attempt = async {
+            // A server that closed the kept-alive connection (HTTP/1.0, `Connection: close`)
+            // is not an error: open a new one.
+            if let Some(s) = sender.as_mut()
+                && s.ready().await.is_err()
+            {
+                sender = None;
+            }
             if sender.is_none() {
                 sender = Some(connect(&sh).await?);
             }
@@ -222,7 +253,10 @@ async fn worker(sh: Arc<Shared>) -> Result<WorkerOut, String> {
         };
         let result = match tokio::time::timeout(sh.spec.timeout, attempt).await {
             Ok(r) => r,
-            Err(_) => Err(format!("timed out after {} ms", sh.spec.timeout.as_millis())),
+            Err(_) => Err(format!(
+                "timed out after {} ms",
+                sh.spec.timeout.as_millis()
+            )),
         };
         let done = Instant::now();
         let us = |d: Duration| (d.as_micros() as u64).clamp(1, HIGHEST_US);
@@ -246,7 +280,10 @@ async fn worker(sh: Arc<Shared>) -> Result<WorkerOut, String> {
 }
 
 /// Runs the load described by `spec` (caps applied). `tls` is required for https URLs.
-pub async fn run_load(spec: LoadSpec, tls: Option<Arc<rustls::ClientConfig>>) -> Result<LoadResult, String> {
+pub async fn run_load(
+    spec: LoadSpec,
+    tls: Option<Arc<rustls::ClientConfig>>,
+) -> Result<LoadResult, String> {
     let spec = spec.bounded();
     let target = Target::parse(&spec.url).map_err(|e| e.message)?;
     if target.https && tls.is_none() {
@@ -261,7 +298,9 @@ pub async fn run_load(spec: LoadSpec, tls: Option<Arc<rustls::ClientConfig>>) ->
         issued: AtomicU64::new(0),
         start,
     });
-    let handles: Vec<_> = (0..spec.connections).map(|_| tokio::spawn(worker(sh.clone()))).collect();
+    let handles: Vec<_> = (0..spec.connections)
+        .map(|_| tokio::spawn(worker(sh.clone())))
+        .collect();
     let mut raw = histogram()?;
     let mut corrected = histogram()?;
     let (mut responses, mut failures) = (0, 0);
@@ -270,7 +309,9 @@ pub async fn run_load(spec: LoadSpec, tls: Option<Arc<rustls::ClientConfig>>) ->
     for h in handles {
         let out = h.await.map_err(|e| format!("load worker: {e}"))??;
         raw.add(&out.raw).map_err(|e| format!("{e:?}"))?;
-        corrected.add(&out.corrected).map_err(|e| format!("{e:?}"))?;
+        corrected
+            .add(&out.corrected)
+            .map_err(|e| format!("{e:?}"))?;
         responses += out.responses;
         failures += out.failures;
         for (s, n) in out.statuses {
@@ -283,7 +324,7 @@ pub async fn run_load(spec: LoadSpec, tls: Option<Arc<rustls::ClientConfig>>) ->
         }
     }
     let elapsed = start.elapsed();
-    if spec.rate.is_none() && raw.len() > 0 {
+    if spec.rate.is_none() && !raw.is_empty() {
         // Closed loop: a stall holds back the requests that would have been sent meanwhile;
         // HdrHistogram's correction back-fills them at the mean service interval.
         let interval = (raw.mean() as u64).max(1);

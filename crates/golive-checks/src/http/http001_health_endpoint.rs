@@ -1,4 +1,6 @@
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity,
+};
 
 pub struct HealthEndpoint;
 
@@ -15,12 +17,33 @@ static META: CheckMeta = CheckMeta {
         example: "```\n$ curl -s https://api.example.com/health\n{\"status\":\"ok\",\"checks\":{\"database\":{\"status\":\"up\"}}}\n```\n```toml\n[checks.HTTP001]\npath = \"/health\"\nmax_ms = 500\n```",
     },
     params: &[
-        ParamSpec { name: "path", kind: ParamKind::Str, default: "/health", help: "path under api_url" },
-        ParamSpec { name: "max_ms", kind: ParamKind::Int, default: "1000", help: "slowest acceptable answer, milliseconds" },
-        ParamSpec { name: "require_json", kind: ParamKind::Bool, default: "false", help: "fail when the body is not JSON" },
+        ParamSpec {
+            name: "path",
+            kind: ParamKind::Str,
+            default: "/health",
+            help: "path under api_url",
+        },
+        ParamSpec {
+            name: "max_ms",
+            kind: ParamKind::Int,
+            default: "1000",
+            help: "slowest acceptable answer, milliseconds",
+        },
+        ParamSpec {
+            name: "require_json",
+            kind: ParamKind::Bool,
+            default: "false",
+            help: "fail when the body is not JSON",
+        },
     ],
     requires: &[Input::ApiUrl],
-    keywords: &["/health", "health endpoint", "healthcheck", "health check", "/healthz"],
+    keywords: &[
+        "/health",
+        "health endpoint",
+        "healthcheck",
+        "health check",
+        "/healthz",
+    ],
 };
 
 #[async_trait::async_trait]

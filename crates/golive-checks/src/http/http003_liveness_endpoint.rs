@@ -1,4 +1,6 @@
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity,
+};
 
 pub struct LivenessEndpoint;
 
@@ -15,9 +17,24 @@ static META: CheckMeta = CheckMeta {
         example: "```\n$ curl -s https://api.example.com/live\n{\"status\":\"ok\",\"checks\":{\"database\":{\"status\":\"up\"}}}\n```\n```toml\n[checks.HTTP003]\npath = \"/live\"\nmax_ms = 500\n```",
     },
     params: &[
-        ParamSpec { name: "path", kind: ParamKind::Str, default: "/live", help: "path under api_url" },
-        ParamSpec { name: "max_ms", kind: ParamKind::Int, default: "1000", help: "slowest acceptable answer, milliseconds" },
-        ParamSpec { name: "require_json", kind: ParamKind::Bool, default: "false", help: "fail when the body is not JSON" },
+        ParamSpec {
+            name: "path",
+            kind: ParamKind::Str,
+            default: "/live",
+            help: "path under api_url",
+        },
+        ParamSpec {
+            name: "max_ms",
+            kind: ParamKind::Int,
+            default: "1000",
+            help: "slowest acceptable answer, milliseconds",
+        },
+        ParamSpec {
+            name: "require_json",
+            kind: ParamKind::Bool,
+            default: "false",
+            help: "fail when the body is not JSON",
+        },
     ],
     requires: &[Input::ApiUrl],
     keywords: &["/live", "liveness", "liveness probe", "/livez"],

@@ -1,5 +1,7 @@
 use super::{PATH_PARAM, judge_headers, show_header};
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity,
+};
 
 pub struct Hsts;
 
@@ -23,17 +25,29 @@ the minimum browsers' preload lists accept.",
     },
     params: &[
         PATH_PARAM,
-        ParamSpec { name: "min_max_age", kind: ParamKind::Int, default: "31536000", help: "smallest acceptable max-age, seconds" },
+        ParamSpec {
+            name: "min_max_age",
+            kind: ParamKind::Int,
+            default: "31536000",
+            help: "smallest acceptable max-age, seconds",
+        },
     ],
     requires: &[Input::ApiUrl],
-    keywords: &["HSTS", "Strict-Transport-Security", "max-age", "includeSubDomains"],
+    keywords: &[
+        "HSTS",
+        "Strict-Transport-Security",
+        "max-age",
+        "includeSubDomains",
+    ],
 };
 
 /// The max-age of an HSTS header, `None` when absent or unparsable.
 pub fn max_age(value: &str) -> Option<u64> {
     value.split(';').find_map(|d| {
         let (k, v) = d.split_once('=')?;
-        k.trim().eq_ignore_ascii_case("max-age").then(|| v.trim().trim_matches('"').parse().ok())?
+        k.trim()
+            .eq_ignore_ascii_case("max-age")
+            .then(|| v.trim().trim_matches('"').parse().ok())?
     })
 }
 
@@ -49,18 +63,27 @@ impl Check for Hsts {
         judge_headers(cx, |r| {
             let h = r.header("strict-transport-security");
             let o = if !r.url.starts_with("https://") {
-                Outcome::fail(format!("{} is plain HTTP; HSTS only applies over HTTPS", r.url))
+                Outcome::fail(format!(
+                    "{} is plain HTTP; HSTS only applies over HTTPS",
+                    r.url
+                ))
             } else {
                 match h {
                     None => Outcome::fail("no Strict-Transport-Security header"),
                     Some(v) => match max_age(v) {
                         None => Outcome::fail("Strict-Transport-Security has no valid max-age"),
-                        Some(a) if a < min => Outcome::fail(format!("HSTS max-age is {a} s, below {min} s")),
-                        Some(a) => return Outcome::pass(format!("HSTS max-age is {a} s")).evidence(show_header("strict-transport-security", h)),
+                        Some(a) if a < min => {
+                            Outcome::fail(format!("HSTS max-age is {a} s, below {min} s"))
+                        }
+                        Some(a) => {
+                            return Outcome::pass(format!("HSTS max-age is {a} s"))
+                                .evidence(show_header("strict-transport-security", h));
+                        }
                     },
                 }
             };
-            o.evidence(show_header("strict-transport-security", h)).fix(fix)
+            o.evidence(show_header("strict-transport-security", h))
+                .fix(fix)
         })
         .await
     }
@@ -70,8 +93,14 @@ impl Check for Hsts {
 mod tests {
     #[test]
     fn parses_max_age() {
-        assert_eq!(super::max_age("max-age=31536000; includeSubDomains"), Some(31536000));
-        assert_eq!(super::max_age("includeSubDomains; MAX-AGE=\"60\""), Some(60));
+        assert_eq!(
+            super::max_age("max-age=31536000; includeSubDomains"),
+            Some(31536000)
+        );
+        assert_eq!(
+            super::max_age("includeSubDomains; MAX-AGE=\"60\""),
+            Some(60)
+        );
         assert_eq!(super::max_age("includeSubDomains"), None);
     }
 }

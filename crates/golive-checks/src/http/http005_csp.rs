@@ -23,7 +23,12 @@ frame-ancestors 'none'`; move inline scripts to files or allow them by nonce or 
     },
     params: &[PATH_PARAM],
     requires: &[Input::ApiUrl],
-    keywords: &["CSP", "Content-Security-Policy", "unsafe-inline", "unsafe-eval"],
+    keywords: &[
+        "CSP",
+        "Content-Security-Policy",
+        "unsafe-inline",
+        "unsafe-eval",
+    ],
 };
 
 /// The unsafe parts of a policy, empty when none.
@@ -39,7 +44,10 @@ pub fn csp_problems(policy: &str) -> Vec<String> {
         .collect();
     for (name, sources) in &directives {
         for s in sources {
-            if matches!(s.as_str(), "'unsafe-inline'" | "'unsafe-eval'" | "'unsafe-hashes'") {
+            if matches!(
+                s.as_str(),
+                "'unsafe-inline'" | "'unsafe-eval'" | "'unsafe-hashes'"
+            ) {
                 out.push(format!("{name} allows {s}"));
             }
         }
@@ -72,9 +80,9 @@ impl Check for Csp {
         judge_headers(cx, |r| {
             let h = r.header("content-security-policy");
             let o = match h {
-                None if r.header("content-security-policy-report-only").is_some() => {
-                    Outcome::fail("only Content-Security-Policy-Report-Only is sent; it enforces nothing")
-                }
+                None if r.header("content-security-policy-report-only").is_some() => Outcome::fail(
+                    "only Content-Security-Policy-Report-Only is sent; it enforces nothing",
+                ),
                 None => Outcome::fail("no Content-Security-Policy header"),
                 Some(p) => {
                     let problems = csp_problems(p);
@@ -82,10 +90,14 @@ impl Check for Csp {
                         return Outcome::pass("Content-Security-Policy allows no unsafe sources")
                             .evidence(show_header("content-security-policy", h));
                     }
-                    Outcome::fail(format!("Content-Security-Policy is unsafe: {}", problems.join("; ")))
+                    Outcome::fail(format!(
+                        "Content-Security-Policy is unsafe: {}",
+                        problems.join("; ")
+                    ))
                 }
             };
-            o.evidence(show_header("content-security-policy", h)).fix(fix)
+            o.evidence(show_header("content-security-policy", h))
+                .fix(fix)
         })
         .await
     }
@@ -96,8 +108,14 @@ mod tests {
     #[test]
     fn judges_policies() {
         assert!(super::csp_problems("default-src 'self'; frame-ancestors 'none'").is_empty());
-        assert_eq!(super::csp_problems("default-src 'self' 'unsafe-inline'").len(), 1);
-        assert_eq!(super::csp_problems("default-src 'self'; script-src *").len(), 1);
+        assert_eq!(
+            super::csp_problems("default-src 'self' 'unsafe-inline'").len(),
+            1
+        );
+        assert_eq!(
+            super::csp_problems("default-src 'self'; script-src *").len(),
+            1
+        );
         assert_eq!(super::csp_problems("img-src 'self'").len(), 1);
     }
 }

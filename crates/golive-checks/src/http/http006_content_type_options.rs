@@ -35,12 +35,14 @@ impl Check for ContentTypeOptions {
             let h = r.header("x-content-type-options");
             let o = match h {
                 Some(v) if v.trim().eq_ignore_ascii_case("nosniff") => {
-                    return Outcome::pass("X-Content-Type-Options is nosniff").evidence(show_header("x-content-type-options", h));
+                    return Outcome::pass("X-Content-Type-Options is nosniff")
+                        .evidence(show_header("x-content-type-options", h));
                 }
                 Some(_) => Outcome::fail("X-Content-Type-Options is not nosniff"),
                 None => Outcome::fail("no X-Content-Type-Options header"),
             };
-            o.evidence(show_header("x-content-type-options", h)).fix("send X-Content-Type-Options: nosniff")
+            o.evidence(show_header("x-content-type-options", h))
+                .fix("send X-Content-Type-Options: nosniff")
         })
         .await
     }

@@ -20,7 +20,13 @@ own users (clickjacking).",
     },
     params: &[PATH_PARAM],
     requires: &[Input::ApiUrl],
-    keywords: &["X-Frame-Options", "frame-ancestors", "clickjacking", "DENY", "SAMEORIGIN"],
+    keywords: &[
+        "X-Frame-Options",
+        "frame-ancestors",
+        "clickjacking",
+        "DENY",
+        "SAMEORIGIN",
+    ],
 };
 
 #[async_trait::async_trait]
@@ -39,17 +45,28 @@ impl Check for FrameOptions {
                     .find(|d| d.to_ascii_lowercase().starts_with("frame-ancestors"))
                     .map(str::to_string)
             });
-            let ev = |o: Outcome| o.evidence(show_header("x-frame-options", xfo)).evidence(show_header("content-security-policy", csp));
-            if let Some(a) = &ancestors {
-                if !a.split_whitespace().skip(1).any(|s| s == "*") && a.split_whitespace().count() > 1 {
-                    return ev(Outcome::pass(format!("CSP restricts framing: {a}")));
-                }
+            let ev = |o: Outcome| {
+                o.evidence(show_header("x-frame-options", xfo))
+                    .evidence(show_header("content-security-policy", csp))
+            };
+            if let Some(a) = &ancestors
+                && !a.split_whitespace().skip(1).any(|s| s == "*")
+                && a.split_whitespace().count() > 1
+            {
+                return ev(Outcome::pass(format!("CSP restricts framing: {a}")));
             }
             match xfo.map(|v| v.trim().to_ascii_uppercase()) {
-                Some(v) if v == "DENY" || v == "SAMEORIGIN" => ev(Outcome::pass(format!("X-Frame-Options is {v}"))),
-                Some(_) => ev(Outcome::fail("X-Frame-Options is neither DENY nor SAMEORIGIN")).fix("send X-Frame-Options: DENY"),
+                Some(v) if v == "DENY" || v == "SAMEORIGIN" => {
+                    ev(Outcome::pass(format!("X-Frame-Options is {v}")))
+                }
+                Some(_) => ev(Outcome::fail(
+                    "X-Frame-Options is neither DENY nor SAMEORIGIN",
+                ))
+                .fix("send X-Frame-Options: DENY"),
                 None => ev(Outcome::fail(match ancestors {
-                    Some(_) => "CSP frame-ancestors allows any site and there is no X-Frame-Options",
+                    Some(_) => {
+                        "CSP frame-ancestors allows any site and there is no X-Frame-Options"
+                    }
                     None => "neither X-Frame-Options nor CSP frame-ancestors restricts framing",
                 }))
                 .fix("send X-Frame-Options: DENY or CSP frame-ancestors 'none'"),

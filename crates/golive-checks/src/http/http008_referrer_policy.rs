@@ -24,7 +24,13 @@ them to every third party the page links to or loads from.",
     keywords: &["Referrer-Policy", "referrer"],
 };
 
-const SAFE: &[&str] = &["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "origin"];
+const SAFE: &[&str] = &[
+    "no-referrer",
+    "same-origin",
+    "strict-origin",
+    "strict-origin-when-cross-origin",
+    "origin",
+];
 
 #[async_trait::async_trait]
 impl Check for ReferrerPolicy {
@@ -35,15 +41,23 @@ impl Check for ReferrerPolicy {
     async fn run(&self, cx: &CheckCx<'_>) -> Outcome {
         judge_headers(cx, |r| {
             let h = r.header("referrer-policy");
-            let last = h.and_then(|v| v.split(',').map(|s| s.trim().to_ascii_lowercase()).rfind(|s| !s.is_empty()));
+            let last = h.and_then(|v| {
+                v.split(',')
+                    .map(|s| s.trim().to_ascii_lowercase())
+                    .rfind(|s| !s.is_empty())
+            });
             let o = match last {
                 Some(p) if SAFE.contains(&p.as_str()) => {
-                    return Outcome::pass(format!("Referrer-Policy is {p}")).evidence(show_header("referrer-policy", h));
+                    return Outcome::pass(format!("Referrer-Policy is {p}"))
+                        .evidence(show_header("referrer-policy", h));
                 }
-                Some(p) => Outcome::fail(format!("Referrer-Policy {p} sends full URLs to other origins")),
+                Some(p) => Outcome::fail(format!(
+                    "Referrer-Policy {p} sends full URLs to other origins"
+                )),
                 None => Outcome::fail("no Referrer-Policy header"),
             };
-            o.evidence(show_header("referrer-policy", h)).fix("send Referrer-Policy: strict-origin-when-cross-origin")
+            o.evidence(show_header("referrer-policy", h))
+                .fix("send Referrer-Policy: strict-origin-when-cross-origin")
         })
         .await
     }

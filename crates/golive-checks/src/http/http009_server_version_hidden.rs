@@ -21,16 +21,30 @@ without a single probe. It costs nothing to hide.",
     },
     params: &[PATH_PARAM],
     requires: &[Input::ApiUrl],
-    keywords: &["Server header", "X-Powered-By", "server_tokens", "version disclosure"],
+    keywords: &[
+        "Server header",
+        "X-Powered-By",
+        "server_tokens",
+        "version disclosure",
+    ],
 };
 
-const HEADERS: &[&str] = &["server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version", "x-runtime", "x-generator"];
+const HEADERS: &[&str] = &[
+    "server",
+    "x-powered-by",
+    "x-aspnet-version",
+    "x-aspnetmvc-version",
+    "x-runtime",
+    "x-generator",
+];
 
 /// Whether a header value carries a version: a digit run with a dot, or `/` followed by a digit.
 pub fn has_version(v: &str) -> bool {
     let b = v.as_bytes();
     (0..b.len()).any(|i| {
-        (b[i].is_ascii_digit() && b.get(i + 1) == Some(&b'.') && b.get(i + 2).is_some_and(u8::is_ascii_digit))
+        (b[i].is_ascii_digit()
+            && b.get(i + 1) == Some(&b'.')
+            && b.get(i + 2).is_some_and(u8::is_ascii_digit))
             || (b[i] == b'/' && b.get(i + 1).is_some_and(u8::is_ascii_digit))
     })
 }

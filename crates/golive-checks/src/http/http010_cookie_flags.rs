@@ -1,5 +1,7 @@
 use super::{exchange, url_for};
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity,
+};
 use golive_facts::http::HttpRequest;
 
 pub struct CookieFlags;
@@ -24,15 +26,35 @@ Express `cookie: { secure: true, httpOnly: true, sameSite: 'lax' }`.",
         example: "```\n# fails\nset-cookie: session=…; Path=/\n# passes\nset-cookie: session=…; Path=/; Secure; HttpOnly; SameSite=Lax\n```\n```toml\n[checks.HTTP010]\npaths = [\"/login\", \"/api/session\"]\n```",
     },
     params: &[
-        ParamSpec { name: "paths", kind: ParamKind::List, default: "", help: "more paths under api_url whose cookies are judged" },
-        ParamSpec { name: "script_readable", kind: ParamKind::List, default: "csrftoken,XSRF-TOKEN,csrf_token", help: "cookie names allowed without HttpOnly" },
+        ParamSpec {
+            name: "paths",
+            kind: ParamKind::List,
+            default: "",
+            help: "more paths under api_url whose cookies are judged",
+        },
+        ParamSpec {
+            name: "script_readable",
+            kind: ParamKind::List,
+            default: "csrftoken,XSRF-TOKEN,csrf_token",
+            help: "cookie names allowed without HttpOnly",
+        },
     ],
     requires: &[Input::ApiUrl],
-    keywords: &["cookie", "Set-Cookie", "Secure", "HttpOnly", "SameSite", "SESSION_COOKIE_SECURE"],
+    keywords: &[
+        "cookie",
+        "Set-Cookie",
+        "Secure",
+        "HttpOnly",
+        "SameSite",
+        "SESSION_COOKIE_SECURE",
+    ],
 };
 
 /// The name and the missing flags of one `Set-Cookie` value.
-pub fn cookie_problems(set_cookie: &str, script_readable: &[String]) -> (String, Vec<&'static str>) {
+pub fn cookie_problems(
+    set_cookie: &str,
+    script_readable: &[String],
+) -> (String, Vec<&'static str>) {
     let mut parts = set_cookie.split(';');
     let name = parts
         .next()
@@ -49,7 +71,11 @@ pub fn cookie_problems(set_cookie: &str, script_readable: &[String]) -> (String,
     if !has("secure") {
         missing.push("Secure");
     }
-    if !has("httponly") && !script_readable.iter().any(|s| s.eq_ignore_ascii_case(&name)) {
+    if !has("httponly")
+        && !script_readable
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(&name))
+    {
         missing.push("HttpOnly");
     }
     match attrs.iter().find(|(n, _)| n == "samesite") {
@@ -104,7 +130,10 @@ impl Check for CookieFlags {
             ));
         }
         if bad.is_empty() {
-            Outcome::pass(format!("{seen} cookie(s) set with Secure, HttpOnly and SameSite")).with_evidence(evidence)
+            Outcome::pass(format!(
+                "{seen} cookie(s) set with Secure, HttpOnly and SameSite"
+            ))
+            .with_evidence(evidence)
         } else {
             Outcome::fail(format!("cookie {}", bad.join("; ")))
                 .with_evidence(evidence)
@@ -118,8 +147,23 @@ mod tests {
     #[test]
     fn flags() {
         let none: Vec<String> = Vec::new();
-        assert!(super::cookie_problems("s=1; Path=/; Secure; HttpOnly; SameSite=Lax", &none).1.is_empty());
-        assert_eq!(super::cookie_problems("s=1; Path=/", &none).1, vec!["Secure", "HttpOnly", "SameSite"]);
-        assert_eq!(super::cookie_problems("csrftoken=1; Secure; SameSite=Strict", &["csrftoken".into()]).1.len(), 0);
+        assert!(
+            super::cookie_problems("s=1; Path=/; Secure; HttpOnly; SameSite=Lax", &none)
+                .1
+                .is_empty()
+        );
+        assert_eq!(
+            super::cookie_problems("s=1; Path=/", &none).1,
+            vec!["Secure", "HttpOnly", "SameSite"]
+        );
+        assert_eq!(
+            super::cookie_problems(
+                "csrftoken=1; Secure; SameSite=Strict",
+                &["csrftoken".into()]
+            )
+            .1
+            .len(),
+            0
+        );
     }
 }

@@ -1,5 +1,7 @@
 use super::{api_url, exchange};
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity,
+};
 use golive_facts::http::{FailureKind, HttpRequest, Target};
 
 pub struct HttpsRedirect;
@@ -29,7 +31,13 @@ content to anyone on the path; redirecting to another host is an open door for p
         help: "the plain-HTTP URL to try (default: api_url with http:// and port 80)",
     }],
     requires: &[Input::ApiUrl],
-    keywords: &["HTTP to HTTPS", "redirect", "301", "force HTTPS", "SSL redirect"],
+    keywords: &[
+        "HTTP to HTTPS",
+        "redirect",
+        "301",
+        "force HTTPS",
+        "SSL redirect",
+    ],
 };
 
 #[async_trait::async_trait]
@@ -44,7 +52,15 @@ impl Check for HttpsRedirect {
             Err(e) => return Outcome::error(e.message),
         };
         let url = match cx.params.str("http_url") {
-            "" => format!("http://{}{}", if api.host.contains(':') { format!("[{}]", api.host) } else { api.host.clone() }, api.path),
+            "" => format!(
+                "http://{}{}",
+                if api.host.contains(':') {
+                    format!("[{}]", api.host)
+                } else {
+                    api.host.clone()
+                },
+                api.path
+            ),
             u => u.to_string(),
         };
         let req = HttpRequest::get(url.clone());
@@ -64,20 +80,42 @@ impl Check for HttpsRedirect {
             Err(e) => return Outcome::error(format!("no response: {e}")).evidence(repro),
         };
         let location = resp.header("location");
-        let ev = |o: Outcome| o.evidence(resp.summary()).evidence(super::show_header("location", location)).evidence(repro.clone());
+        let ev = |o: Outcome| {
+            o.evidence(resp.summary())
+                .evidence(super::show_header("location", location))
+                .evidence(repro.clone())
+        };
         if !matches!(resp.status, 301 | 302 | 303 | 307 | 308) {
-            return ev(Outcome::fail(format!("{url} answered {} over plain HTTP instead of redirecting", resp.status))).fix(fix);
+            return ev(Outcome::fail(format!(
+                "{url} answered {} over plain HTTP instead of redirecting",
+                resp.status
+            )))
+            .fix(fix);
         }
         let Some(loc) = location else {
-            return ev(Outcome::fail(format!("{url} answered {} without a Location", resp.status))).fix(fix);
+            return ev(Outcome::fail(format!(
+                "{url} answered {} without a Location",
+                resp.status
+            )))
+            .fix(fix);
         };
         match Target::parse(loc) {
-            Ok(t) if t.https && t.host.eq_ignore_ascii_case(&api.host) => {
-                ev(Outcome::pass(format!("{url} redirects ({}) to {loc}", resp.status)))
-            }
-            Ok(t) if t.https => ev(Outcome::fail(format!("{url} redirects to another host: {}", t.host))).fix(fix),
-            Ok(_) => ev(Outcome::fail(format!("{url} redirects to {loc}, which is not HTTPS"))).fix(fix),
-            Err(_) => ev(Outcome::fail(format!("{url} redirects to {loc:?}, not an absolute https:// URL"))).fix(fix),
+            Ok(t) if t.https && t.host.eq_ignore_ascii_case(&api.host) => ev(Outcome::pass(
+                format!("{url} redirects ({}) to {loc}", resp.status),
+            )),
+            Ok(t) if t.https => ev(Outcome::fail(format!(
+                "{url} redirects to another host: {}",
+                t.host
+            )))
+            .fix(fix),
+            Ok(_) => ev(Outcome::fail(format!(
+                "{url} redirects to {loc}, which is not HTTPS"
+            )))
+            .fix(fix),
+            Err(_) => ev(Outcome::fail(format!(
+                "{url} redirects to {loc:?}, not an absolute https:// URL"
+            )))
+            .fix(fix),
         }
     }
 }

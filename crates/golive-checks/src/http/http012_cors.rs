@@ -1,6 +1,8 @@
 use super::{PATH_PARAM, exchange, url_for};
 use golive_core::redact::display_value;
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity,
+};
 use golive_facts::http::HttpRequest;
 
 pub struct Cors;
@@ -26,11 +28,27 @@ reflect the request's Origin and never combine `*` with credentials.",
     },
     params: &[
         PATH_PARAM,
-        ParamSpec { name: "allowed_origin", kind: ParamKind::Str, default: "", help: "an origin the API must accept" },
-        ParamSpec { name: "foreign_origin", kind: ParamKind::Str, default: "https://golive-foreign-origin.invalid", help: "an origin the API must refuse" },
+        ParamSpec {
+            name: "allowed_origin",
+            kind: ParamKind::Str,
+            default: "",
+            help: "an origin the API must accept",
+        },
+        ParamSpec {
+            name: "foreign_origin",
+            kind: ParamKind::Str,
+            default: "https://golive-foreign-origin.invalid",
+            help: "an origin the API must refuse",
+        },
     ],
     requires: &[Input::ApiUrl],
-    keywords: &["CORS", "Access-Control-Allow-Origin", "CORS_ORIGINS", "allowed origins", "cross-origin"],
+    keywords: &[
+        "CORS",
+        "Access-Control-Allow-Origin",
+        "CORS_ORIGINS",
+        "allowed origins",
+        "cross-origin",
+    ],
 };
 
 fn preflight(url: &str, origin: &str) -> HttpRequest {
@@ -53,7 +71,10 @@ impl Check for Cors {
         let allowed = cx.params.str("allowed_origin");
         let mut fails = Vec::new();
         let mut evidence = Vec::new();
-        let foreign_reqs = [HttpRequest::get(url.clone()).header("origin", foreign), preflight(&url, foreign)];
+        let foreign_reqs = [
+            HttpRequest::get(url.clone()).header("origin", foreign),
+            preflight(&url, foreign),
+        ];
         for req in foreign_reqs {
             let ex = match exchange(cx, req.clone()).await {
                 Ok(e) => e,
@@ -75,7 +96,9 @@ impl Check for Cors {
             ));
             evidence.push(format!("reproduce: {}", req.curl()));
             match acao {
-                Some("*") if creds => fails.push(format!("{} answers * with credentials", resp.method)),
+                Some("*") if creds => {
+                    fails.push(format!("{} answers * with credentials", resp.method))
+                }
                 Some("*") => fails.push(format!("{} allows any origin (*)", resp.method)),
                 Some(o) if o.eq_ignore_ascii_case(foreign) => fails.push(format!(
                     "{} reflects the foreign origin {foreign}{}",

@@ -1,6 +1,8 @@
 use super::{exchange, url_for};
 use golive_core::redact::display_value;
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity,
+};
 use golive_facts::http::{Burst, BurstSpec, HttpRequest};
 
 pub struct RateLimit;
@@ -27,13 +29,40 @@ slowapi/express-rate-limit), answer `429` with `Retry-After`, and exempt the hea
 ```\n$ for i in $(seq 100); do curl -s -o /dev/null -w '%{http_code}\\n' https://api.example.com/; done | sort | uniq -c\n     65 200\n     35 429\n```",
     },
     params: &[
-        ParamSpec { name: "path", kind: ParamKind::Str, default: "", help: "path under api_url to send the burst to (empty: api_url)" },
-        ParamSpec { name: "burst", kind: ParamKind::Int, default: "100", help: "requests in the burst (at most 1000)" },
-        ParamSpec { name: "window_ms", kind: ParamKind::Int, default: "8000", help: "time the burst may take (at most 12000)" },
-        ParamSpec { name: "health_path", kind: ParamKind::Str, default: "/health", help: "endpoint that must not be rate limited (empty: skip that part)" },
+        ParamSpec {
+            name: "path",
+            kind: ParamKind::Str,
+            default: "",
+            help: "path under api_url to send the burst to (empty: api_url)",
+        },
+        ParamSpec {
+            name: "burst",
+            kind: ParamKind::Int,
+            default: "100",
+            help: "requests in the burst (at most 1000)",
+        },
+        ParamSpec {
+            name: "window_ms",
+            kind: ParamKind::Int,
+            default: "8000",
+            help: "time the burst may take (at most 12000)",
+        },
+        ParamSpec {
+            name: "health_path",
+            kind: ParamKind::Str,
+            default: "/health",
+            help: "endpoint that must not be rate limited (empty: skip that part)",
+        },
     ],
     requires: &[Input::ApiUrl],
-    keywords: &["rate limit", "rate limiting", "429", "Retry-After", "throttling", "limit_req"],
+    keywords: &[
+        "rate limit",
+        "rate limiting",
+        "429",
+        "Retry-After",
+        "throttling",
+        "limit_req",
+    ],
 };
 
 #[async_trait::async_trait]
@@ -61,13 +90,25 @@ impl Check for RateLimit {
             Ok(b) => b,
             Err(e) => return e.outcome(),
         };
-        let statuses: Vec<String> = b.statuses.iter().map(|(s, n)| format!("{n}x {s}")).collect();
+        let statuses: Vec<String> = b
+            .statuses
+            .iter()
+            .map(|(s, n)| format!("{n}x {s}"))
+            .collect();
         let mut ev = vec![format!(
             "{} GETs of {url} in {:.1} s: {}{}",
             b.sent,
             b.elapsed.as_secs_f64(),
-            if statuses.is_empty() { "no response".to_string() } else { statuses.join(", ") },
-            if b.failures > 0 { format!(", {} failed", b.failures) } else { String::new() }
+            if statuses.is_empty() {
+                "no response".to_string()
+            } else {
+                statuses.join(", ")
+            },
+            if b.failures > 0 {
+                format!(", {} failed", b.failures)
+            } else {
+                String::new()
+            }
         )];
         if let Some(f) = &b.failure_sample {
             ev.push(format!("first failure: {f}"));
@@ -77,10 +118,14 @@ impl Check for RateLimit {
             spec.count
         ));
         if b.statuses.is_empty() && b.failures > 0 {
-            return Outcome::error(format!("the burst got no response: {}", b.failure_sample.clone().unwrap_or_default()))
-                .with_evidence(ev);
+            return Outcome::error(format!(
+                "the burst got no response: {}",
+                b.failure_sample.clone().unwrap_or_default()
+            ))
+            .with_evidence(ev);
         }
-        let fix = "rate-limit per client, answer 429 with Retry-After, and exempt the health endpoints";
+        let fix =
+            "rate-limit per client, answer 429 with Retry-After, and exempt the health endpoints";
         let Some(l) = &b.limited else {
             return Outcome::fail(format!(
                 "{} requests in {:.1} s to {url}: none was rate limited (no 429)",
@@ -94,7 +139,10 @@ impl Check for RateLimit {
             "first 429 at request {} after {:.2} s; retry-after: {}",
             l.nth,
             l.after.as_secs_f64(),
-            l.retry_after.as_deref().map(display_value).unwrap_or_else(|| "(absent)".into())
+            l.retry_after
+                .as_deref()
+                .map(display_value)
+                .unwrap_or_else(|| "(absent)".into())
         ));
         for (i, a) in b.after.iter().enumerate() {
             ev.push(format!(
@@ -108,9 +156,12 @@ impl Check for RateLimit {
             ));
         }
         if l.retry_after.is_none() {
-            return Outcome::fail(format!("rate limited at request {}, but the 429 has no Retry-After", l.nth))
-                .with_evidence(ev)
-                .fix(fix);
+            return Outcome::fail(format!(
+                "rate limited at request {}, but the 429 has no Retry-After",
+                l.nth
+            ))
+            .with_evidence(ev)
+            .fix(fix);
         }
         if b.after.iter().any(|a| matches!(a, Ok(429))) {
             return Outcome::fail(format!(
@@ -120,7 +171,10 @@ impl Check for RateLimit {
             .with_evidence(ev)
             .fix("exempt the health endpoints from rate limiting");
         }
-        Outcome::pass(format!("rate limited at request {} with Retry-After; health endpoint not limited", l.nth))
-            .with_evidence(ev)
+        Outcome::pass(format!(
+            "rate limited at request {} with Retry-After; health endpoint not limited",
+            l.nth
+        ))
+        .with_evidence(ev)
     }
 }

@@ -1,5 +1,7 @@
 use super::{exchange, url_for};
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity,
+};
 use golive_facts::http::HttpRequest;
 
 pub struct DebugEndpointsHidden;
@@ -30,7 +32,16 @@ import on the public listener), or put them behind authentication.",
         help: "paths under api_url that must not be served",
     }],
     requires: &[Input::ApiUrl],
-    keywords: &["/docs", "/openapi.json", "swagger", "redoc", "pprof", "actuator", "GraphQL playground", "debug endpoints"],
+    keywords: &[
+        "/docs",
+        "/openapi.json",
+        "swagger",
+        "redoc",
+        "pprof",
+        "actuator",
+        "GraphQL playground",
+        "debug endpoints",
+    ],
 };
 
 #[async_trait::async_trait]
@@ -50,7 +61,12 @@ impl Check for DebugEndpointsHidden {
             Err(e) => return Outcome::error(format!("no response: {e}")),
         };
         let catch_all = (200..300).contains(&baseline.status);
-        let reqs: Vec<HttpRequest> = cx.params.list("paths").iter().map(|p| HttpRequest::get(url_for(cx, p))).collect();
+        let reqs: Vec<HttpRequest> = cx
+            .params
+            .list("paths")
+            .iter()
+            .map(|p| HttpRequest::get(url_for(cx, p)))
+            .collect();
         let results = futures::future::join_all(reqs.iter().map(|r| exchange(cx, r.clone()))).await;
         let mut exposed = Vec::new();
         let mut evidence = Vec::new();
@@ -62,28 +78,49 @@ impl Check for DebugEndpointsHidden {
             };
             match &ex.result {
                 Ok(resp) => {
-                    let same_as_baseline = catch_all && resp.status == baseline.status && resp.body == baseline.body;
+                    let same_as_baseline =
+                        catch_all && resp.status == baseline.status && resp.body == baseline.body;
                     if (200..300).contains(&resp.status) && !same_as_baseline {
                         exposed.push(req.url.clone());
-                        evidence.push(format!("{} (reproduce: curl -s -o /dev/null -w '%{{http_code}}' '{}')", resp.summary(), req.url));
+                        evidence.push(format!(
+                            "{} (reproduce: curl -s -o /dev/null -w '%{{http_code}}' '{}')",
+                            resp.summary(),
+                            req.url
+                        ));
                     }
                 }
                 Err(e) => errors.push(format!("{}: {e}", req.url)),
             }
         }
         if !exposed.is_empty() {
-            return Outcome::fail(format!("served without credentials: {}", exposed.join(", ")))
-                .with_evidence(evidence)
-                .fix("disable docs and debug routes in production or require authentication for them");
+            return Outcome::fail(format!(
+                "served without credentials: {}",
+                exposed.join(", ")
+            ))
+            .with_evidence(evidence)
+            .fix("disable docs and debug routes in production or require authentication for them");
         }
         if !errors.is_empty() {
-            return Outcome::error(format!("{} of {} paths got no answer; first: {}", errors.len(), reqs.len(), errors[0]));
+            return Outcome::error(format!(
+                "{} of {} paths got no answer; first: {}",
+                errors.len(),
+                reqs.len(),
+                errors[0]
+            ));
         }
-        Outcome::pass(format!("none of {} debug and docs paths is served", reqs.len())).evidence(format!(
+        Outcome::pass(format!(
+            "none of {} debug and docs paths is served",
+            reqs.len()
+        ))
+        .evidence(format!(
             "baseline {} -> {}{}",
             baseline.url,
             baseline.status,
-            if catch_all { " (catch-all: identical pages are not counted)" } else { "" }
+            if catch_all {
+                " (catch-all: identical pages are not counted)"
+            } else {
+                ""
+            }
         ))
     }
 }

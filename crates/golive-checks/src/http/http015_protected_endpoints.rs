@@ -1,5 +1,7 @@
 use super::{exchange, url_for};
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity,
+};
 use golive_facts::http::HttpRequest;
 
 pub struct ProtectedEndpoints;
@@ -21,9 +23,21 @@ breach there is, and it typically happens when a route is added outside the auth
         fix: "Put every non-public route behind the authentication middleware; deny by default.",
         example: "```toml\n[checks.HTTP015]\npaths = [\"/api/users\", \"/admin\"]\n```\n```\n$ curl -s -o /dev/null -w '%{http_code}' https://api.example.com/api/users\n401\n```",
     },
-    params: &[ParamSpec { name: "paths", kind: ParamKind::List, default: "", help: "paths under api_url that require credentials" }],
+    params: &[ParamSpec {
+        name: "paths",
+        kind: ParamKind::List,
+        default: "",
+        help: "paths under api_url that require credentials",
+    }],
     requires: &[Input::ApiUrl],
-    keywords: &["authentication", "401", "403", "protected endpoints", "admin", "unauthorized"],
+    keywords: &[
+        "authentication",
+        "401",
+        "403",
+        "protected endpoints",
+        "admin",
+        "unauthorized",
+    ],
 };
 
 #[async_trait::async_trait]
@@ -33,12 +47,19 @@ impl Check for ProtectedEndpoints {
     }
 
     async fn run(&self, cx: &CheckCx<'_>) -> Outcome {
-        let mut urls: Vec<String> = cx.params.list("paths").iter().map(|p| url_for(cx, p)).collect();
+        let mut urls: Vec<String> = cx
+            .params
+            .list("paths")
+            .iter()
+            .map(|p| url_for(cx, p))
+            .collect();
         if let Some(a) = cx.facts.env().input(Input::AdminUrl) {
             urls.push(a.to_string());
         }
         if urls.is_empty() {
-            return Outcome::skipped("no protected paths configured (`paths`) and no admin_url in the environment");
+            return Outcome::skipped(
+                "no protected paths configured (`paths`) and no admin_url in the environment",
+            );
         }
         let (mut open, mut unclear, mut ev) = (Vec::new(), Vec::new(), Vec::new());
         for url in &urls {
@@ -54,7 +75,9 @@ impl Check for ProtectedEndpoints {
                     let to_login = matches!(r.status, 301 | 302 | 303 | 307 | 308)
                         && r.header("location").is_some_and(|l| {
                             let l = l.to_ascii_lowercase();
-                            ["login", "signin", "sign_in", "auth", "sso", "oauth"].iter().any(|w| l.contains(w))
+                            ["login", "signin", "sign_in", "auth", "sso", "oauth"]
+                                .iter()
+                                .any(|w| l.contains(w))
                         });
                     if (200..300).contains(&r.status) {
                         open.push(format!("{url} ({})", r.status));
@@ -71,8 +94,16 @@ impl Check for ProtectedEndpoints {
                 .fix("require authentication on these routes; deny by default");
         }
         if !unclear.is_empty() {
-            return Outcome::error(format!("cannot tell whether protected: {}", unclear.join("; "))).with_evidence(ev);
+            return Outcome::error(format!(
+                "cannot tell whether protected: {}",
+                unclear.join("; ")
+            ))
+            .with_evidence(ev);
         }
-        Outcome::pass(format!("{} protected URL(s) refuse requests without credentials", urls.len())).with_evidence(ev)
+        Outcome::pass(format!(
+            "{} protected URL(s) refuse requests without credentials",
+            urls.len()
+        ))
+        .with_evidence(ev)
     }
 }

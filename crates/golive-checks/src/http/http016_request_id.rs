@@ -1,5 +1,7 @@
 use super::{PATH_PARAM, exchange, show_header, url_for};
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity,
+};
 use golive_facts::http::HttpRequest;
 
 pub struct RequestId;
@@ -23,10 +25,21 @@ it and returns it (nginx: `add_header X-Request-ID $request_id;` with \
     },
     params: &[
         PATH_PARAM,
-        ParamSpec { name: "header", kind: ParamKind::Str, default: "X-Request-ID", help: "the request-ID header" },
+        ParamSpec {
+            name: "header",
+            kind: ParamKind::Str,
+            default: "X-Request-ID",
+            help: "the request-ID header",
+        },
     ],
     requires: &[Input::ApiUrl],
-    keywords: &["X-Request-ID", "request id", "correlation id", "X-Correlation-ID", "tracing"],
+    keywords: &[
+        "X-Request-ID",
+        "request id",
+        "correlation id",
+        "X-Correlation-ID",
+        "tracing",
+    ],
 };
 
 #[async_trait::async_trait]
@@ -50,14 +63,20 @@ impl Check for RequestId {
         let got = resp.header(&header);
         let ev = |o: Outcome| {
             o.evidence(resp.summary())
-                .evidence(format!("sent {header}: {id}; received {}", show_header(&header, got)))
+                .evidence(format!(
+                    "sent {header}: {id}; received {}",
+                    show_header(&header, got)
+                ))
                 .evidence(format!("reproduce: {}", req.curl()))
         };
         match got {
             Some(v) if v.trim() == id => ev(Outcome::pass(format!("{header} is echoed"))),
-            Some(_) => ev(Outcome::warn(format!("{header} is returned, but not the one sent")))
-                .fix("keep an incoming request ID instead of replacing it"),
-            None => ev(Outcome::fail(format!("the response has no {header}"))).fix("add request-ID middleware that echoes the header"),
+            Some(_) => ev(Outcome::warn(format!(
+                "{header} is returned, but not the one sent"
+            )))
+            .fix("keep an incoming request ID instead of replacing it"),
+            None => ev(Outcome::fail(format!("the response has no {header}")))
+                .fix("add request-ID middleware that echoes the header"),
         }
     }
 }

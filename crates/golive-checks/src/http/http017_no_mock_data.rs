@@ -1,5 +1,7 @@
 use super::{exchange, url_for};
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity,
+};
 use golive_facts::http::HttpRequest;
 
 pub struct NoMockData;
@@ -20,7 +22,12 @@ serve real data in `paths`, and tune `patterns` to your fixtures' tell-tale valu
         example: "```toml\n[checks.HTTP017]\npaths = [\"/api/products\"]\npatterns = [\"lorem ipsum\", \"ACME Test\"]\n```",
     },
     params: &[
-        ParamSpec { name: "paths", kind: ParamKind::List, default: "", help: "more paths under api_url to search" },
+        ParamSpec {
+            name: "paths",
+            kind: ParamKind::List,
+            default: "",
+            help: "more paths under api_url to search",
+        },
         ParamSpec {
             name: "patterns",
             kind: ParamKind::List,
@@ -29,7 +36,13 @@ serve real data in `paths`, and tune `patterns` to your fixtures' tell-tale valu
         },
     ],
     requires: &[Input::ApiUrl],
-    keywords: &["mock data", "real data", "not mocks", "fixtures", "lorem ipsum"],
+    keywords: &[
+        "mock data",
+        "real data",
+        "not mocks",
+        "fixtures",
+        "lorem ipsum",
+    ],
 };
 
 #[async_trait::async_trait]
@@ -41,7 +54,12 @@ impl Check for NoMockData {
     async fn run(&self, cx: &CheckCx<'_>) -> Outcome {
         let mut urls = vec![url_for(cx, "")];
         urls.extend(cx.params.list("paths").iter().map(|p| url_for(cx, p)));
-        let patterns: Vec<String> = cx.params.list("patterns").iter().map(|p| p.to_lowercase()).collect();
+        let patterns: Vec<String> = cx
+            .params
+            .list("patterns")
+            .iter()
+            .map(|p| p.to_lowercase())
+            .collect();
         let (mut hits, mut ev) = (Vec::new(), Vec::new());
         for url in &urls {
             let ex = match exchange(cx, HttpRequest::get(url.clone())).await {
@@ -57,7 +75,11 @@ impl Check for NoMockData {
                 "{} ({} bytes{})",
                 resp.summary(),
                 resp.body.len(),
-                if resp.body_truncated { ", truncated" } else { "" }
+                if resp.body_truncated {
+                    ", truncated"
+                } else {
+                    ""
+                }
             ));
             for p in &patterns {
                 if !p.is_empty() && body.contains(p.as_str()) {
@@ -67,7 +89,11 @@ impl Check for NoMockData {
             }
         }
         if hits.is_empty() {
-            Outcome::pass(format!("no mock-data pattern in {} response(s)", urls.len())).with_evidence(ev)
+            Outcome::pass(format!(
+                "no mock-data pattern in {} response(s)",
+                urls.len()
+            ))
+            .with_evidence(ev)
         } else {
             Outcome::fail(hits.join("; "))
                 .with_evidence(ev)

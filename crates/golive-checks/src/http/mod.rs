@@ -59,21 +59,35 @@ pub(crate) fn api_url<'a>(cx: &'a CheckCx<'_>) -> &'a str {
 /// `api_url` joined with `path`; an empty path is `api_url` itself.
 pub(crate) fn url_for(cx: &CheckCx<'_>, path: &str) -> String {
     let base = api_url(cx);
-    if path.trim().is_empty() { base.to_string() } else { join_url(base, path.trim()) }
+    if path.trim().is_empty() {
+        base.to_string()
+    } else {
+        join_url(base, path.trim())
+    }
 }
 
 /// The shared exchange for `req`.
-pub(crate) async fn exchange(cx: &CheckCx<'_>, req: HttpRequest) -> Result<Arc<HttpExchange>, Outcome> {
-    cx.facts.get_keyed::<HttpExchange>(&req).await.map_err(|e| e.outcome())
+pub(crate) async fn exchange(
+    cx: &CheckCx<'_>,
+    req: HttpRequest,
+) -> Result<Arc<HttpExchange>, Outcome> {
+    cx.facts
+        .get_keyed::<HttpExchange>(&req)
+        .await
+        .map_err(|e| e.outcome())
 }
 
 /// The response to a plain GET of `path` (the fact every header check shares), or the
 /// `error` outcome when there was none.
-pub(crate) async fn get_response(cx: &CheckCx<'_>, path: &str) -> Result<(Arc<HttpExchange>, HttpRequest), Outcome> {
+pub(crate) async fn get_response(
+    cx: &CheckCx<'_>,
+    path: &str,
+) -> Result<(Arc<HttpExchange>, HttpRequest), Outcome> {
     let req = HttpRequest::get(url_for(cx, path));
     let ex = exchange(cx, req.clone()).await?;
     if let Err(e) = &ex.result {
-        return Err(Outcome::error(format!("no response: {e}")).evidence(format!("reproduce: {}", req.curl())));
+        return Err(Outcome::error(format!("no response: {e}"))
+            .evidence(format!("reproduce: {}", req.curl())));
     }
     Ok((ex, req))
 }
@@ -130,18 +144,35 @@ pub(crate) async fn probe_endpoint(cx: &CheckCx<'_>, what: &str) -> Outcome {
             .evidence(repro.clone())
     };
     if !(200..300).contains(&resp.status) {
-        return base(Outcome::fail(format!("{what} endpoint {} answered {}", req.url, resp.status)))
-            .fix(format!("serve {what} at {path} with 200 when the service is {what}"));
+        return base(Outcome::fail(format!(
+            "{what} endpoint {} answered {}",
+            req.url, resp.status
+        )))
+        .fix(format!(
+            "serve {what} at {path} with 200 when the service is {what}"
+        ));
     }
     let mut problems = Vec::new();
+    if resp.body_truncated {
+        problems.push(format!(
+            "the body exceeds the {} KiB cap",
+            resp.body.len() / 1024
+        ));
+    }
     match resp.json() {
         Some(body) => health_problems(&body, &mut problems),
-        None if require_json => problems.push("the body is not JSON".to_string()),
+        None if require_json && !resp.body_truncated => {
+            problems.push("the body is not JSON".to_string())
+        }
         None => {}
     }
     if !problems.is_empty() {
-        return base(Outcome::fail(format!("{what} endpoint {} reports: {}", req.url, problems.join("; "))))
-            .fix("fix the failing dependency, or report it only in readiness, not liveness");
+        return base(Outcome::fail(format!(
+            "{what} endpoint {} reports: {}",
+            req.url,
+            problems.join("; ")
+        )))
+        .fix("fix the failing dependency, or report it only in readiness, not liveness");
     }
     if ms > max_ms {
         return base(Outcome::fail(format!(
@@ -150,12 +181,27 @@ pub(crate) async fn probe_endpoint(cx: &CheckCx<'_>, what: &str) -> Outcome {
         )))
         .fix("health endpoints must answer fast: no heavy work or slow dependency calls inline");
     }
-    base(Outcome::pass(format!("{what} endpoint {} answered {} in {ms:.0} ms", req.url, resp.status)))
+    base(Outcome::pass(format!(
+        "{what} endpoint {} answered {} in {ms:.0} ms",
+        req.url, resp.status
+    )))
 }
 
 const GOOD: &[&str] = &[
-    "ok", "okay", "healthy", "pass", "passed", "passing", "up", "green", "ready", "alive", "live", "true",
-    "available", "serving",
+    "ok",
+    "okay",
+    "healthy",
+    "pass",
+    "passed",
+    "passing",
+    "up",
+    "green",
+    "ready",
+    "alive",
+    "live",
+    "true",
+    "available",
+    "serving",
 ];
 
 fn status_word(v: &serde_json::Value) -> Option<String> {
@@ -174,29 +220,38 @@ fn status_word(v: &serde_json::Value) -> Option<String> {
 /// `checks`, `dependencies`, `components`, `services` or `details`.
 pub(crate) fn health_problems(body: &serde_json::Value, out: &mut Vec<String>) {
     let Some(obj) = body.as_object() else { return };
-    if let Some(s) = ["status", "state", "health"].iter().find_map(|k| obj.get(*k)).and_then(status_word) {
-        if !GOOD.contains(&s.as_str()) {
-            out.push(format!("status is {}", display_value(&s)));
-        }
+    if let Some(s) = ["status", "state", "health"]
+        .iter()
+        .find_map(|k| obj.get(*k))
+        .and_then(status_word)
+        && !GOOD.contains(&s.as_str())
+    {
+        out.push(format!("status is {}", display_value(&s)));
     }
-    for key in ["checks", "dependencies", "components", "services", "details"] {
+    for key in [
+        "checks",
+        "dependencies",
+        "components",
+        "services",
+        "details",
+    ] {
         match obj.get(key) {
             Some(serde_json::Value::Object(deps)) => {
                 for (name, v) in deps {
-                    if let Some(s) = status_word(v) {
-                        if !GOOD.contains(&s.as_str()) {
-                            out.push(format!("{key}.{name} is {}", display_value(&s)));
-                        }
+                    if let Some(s) = status_word(v)
+                        && !GOOD.contains(&s.as_str())
+                    {
+                        out.push(format!("{key}.{name} is {}", display_value(&s)));
                     }
                 }
             }
             Some(serde_json::Value::Array(items)) => {
                 for item in items {
                     let name = item.get("name").and_then(|n| n.as_str()).unwrap_or("?");
-                    if let Some(s) = status_word(item) {
-                        if !GOOD.contains(&s.as_str()) {
-                            out.push(format!("{key}.{name} is {}", display_value(&s)));
-                        }
+                    if let Some(s) = status_word(item)
+                        && !GOOD.contains(&s.as_str())
+                    {
+                        out.push(format!("{key}.{name} is {}", display_value(&s)));
                     }
                 }
             }
@@ -212,7 +267,10 @@ mod tests {
     #[test]
     fn health_bodies() {
         let mut p = Vec::new();
-        health_problems(&serde_json::json!({"status": "ok", "checks": {"db": {"status": "up"}}}), &mut p);
+        health_problems(
+            &serde_json::json!({"status": "ok", "checks": {"db": {"status": "up"}}}),
+            &mut p,
+        );
         assert!(p.is_empty(), "{p:?}");
         health_problems(
             &serde_json::json!({"status": "degraded", "dependencies": [{"name": "redis", "status": "down"}]}),

@@ -100,7 +100,9 @@ pub fn client_hello(host: &str, version: LegacyVersion) -> Vec<u8> {
         ext.extend_from_slice(name);
     }
     // supported_groups: secp256r1, secp384r1, x25519
-    ext.extend_from_slice(&[0x00, 0x0a, 0x00, 0x08, 0x00, 0x06, 0x00, 0x17, 0x00, 0x18, 0x00, 0x1d]);
+    ext.extend_from_slice(&[
+        0x00, 0x0a, 0x00, 0x08, 0x00, 0x06, 0x00, 0x17, 0x00, 0x18, 0x00, 0x1d,
+    ]);
     // ec_point_formats: uncompressed
     ext.extend_from_slice(&[0x00, 0x0b, 0x00, 0x02, 0x01, 0x00]);
     // renegotiation_info: empty
@@ -151,7 +153,10 @@ pub fn classify(first: &[u8], version: LegacyVersion) -> Result<LegacyVerdict, S
             let server_version = [payload[4], payload[5]];
             if server_version != version.wire() {
                 return Ok(LegacyVerdict::Refused {
-                    reason: format!("answered with version {}.{}", server_version[0], server_version[1]),
+                    reason: format!(
+                        "answered with version {}.{}",
+                        server_version[0], server_version[1]
+                    ),
                 });
             }
             // version(2) random(32) session id (1 + n) cipher(2)
@@ -167,7 +172,10 @@ pub fn classify(first: &[u8], version: LegacyVersion) -> Result<LegacyVerdict, S
     }
 }
 
-pub async fn probe_legacy(target: &TlsTarget, version: LegacyVersion) -> Result<LegacyVerdict, FactError> {
+pub async fn probe_legacy(
+    target: &TlsTarget,
+    version: LegacyVersion,
+) -> Result<LegacyVerdict, FactError> {
     let run = async {
         let mut tcp = TcpStream::connect((target.host.as_str(), target.port))
             .await
@@ -203,7 +211,13 @@ pub async fn probe_legacy(target: &TlsTarget, version: LegacyVersion) -> Result<
         classify(&buf, version)
     };
     match tokio::time::timeout(LEGACY_TIMEOUT, run).await {
-        Ok(r) => r.map_err(|e| FactError::new(format!("{} probe of {}: {e}", version.name(), target.authority()))),
+        Ok(r) => r.map_err(|e| {
+            FactError::new(format!(
+                "{} probe of {}: {e}",
+                version.name(),
+                target.authority()
+            ))
+        }),
         Err(_) => Err(FactError::new(format!(
             "{} probe of {}: no answer within {} s",
             version.name(),
@@ -228,7 +242,10 @@ mod tests {
 
     #[test]
     fn answers() {
-        assert!(matches!(classify(&[], LegacyVersion::Tls10), Ok(LegacyVerdict::Refused { .. })));
+        assert!(matches!(
+            classify(&[], LegacyVersion::Tls10),
+            Ok(LegacyVerdict::Refused { .. })
+        ));
         assert!(matches!(
             classify(&[0x15, 3, 1, 0, 2, 2, 70], LegacyVersion::Tls10),
             Ok(LegacyVerdict::Refused { .. })
@@ -237,7 +254,10 @@ mod tests {
         sh.extend_from_slice(&[0u8; 32]);
         sh.push(0);
         sh.extend_from_slice(&[0xc0, 0x14, 0]);
-        assert_eq!(classify(&sh, LegacyVersion::Tls10), Ok(LegacyVerdict::Accepted { cipher: 0xc014 }));
+        assert_eq!(
+            classify(&sh, LegacyVersion::Tls10),
+            Ok(LegacyVerdict::Accepted { cipher: 0xc014 })
+        );
         assert!(classify(b"HTTP/1.1 400", LegacyVersion::Tls10).is_err());
     }
 }

@@ -60,7 +60,8 @@ pub struct CertInfo {
 
 impl CertInfo {
     pub fn parse(der: &[u8]) -> Result<Self, String> {
-        let (_, cert) = X509Certificate::from_der(der).map_err(|e| format!("unparsable certificate: {e}"))?;
+        let (_, cert) =
+            X509Certificate::from_der(der).map_err(|e| format!("unparsable certificate: {e}"))?;
         let mut dns_names = Vec::new();
         let mut ip_names = Vec::new();
         if let Ok(Some(san)) = cert.subject_alternative_name() {
@@ -155,6 +156,8 @@ pub struct TlsProbe {
     /// Verification of the chain alone (with a time inside the leaf's validity and a name the
     /// leaf covers): `None` when the chain leads to a trusted root.
     pub chain_error: Option<String>,
+    /// The server's handshake signature did not verify (a key too weak for the provider).
+    pub signature_error: Option<String>,
     pub roots_note: String,
     /// Unix seconds at the time of the probe.
     pub now: i64,
@@ -173,16 +176,21 @@ impl KeyedFact for TlsProbe {
 }
 
 /// Handshakes with `target` and inspects what it presents.
-pub async fn probe(target: &TlsTarget, ca_file: Option<&std::path::Path>) -> Result<TlsProbe, FactError> {
+pub async fn probe(
+    target: &TlsTarget,
+    ca_file: Option<&std::path::Path>,
+) -> Result<TlsProbe, FactError> {
     let (store, roots_note) = root_store(ca_file)?;
-    let config = inspect_config()?;
+    let (config, inspector) = inspect_config()?;
     let name = ServerName::try_from(target.host.clone())
         .map_err(|e| FactError::new(format!("{}: not a valid server name: {e}", target.host)))?;
     let start = Instant::now();
     let hs = async {
         let tcp = TcpStream::connect((target.host.as_str(), target.port))
             .await
-            .map_err(|e| FactError::new(format!("cannot connect to {}: {e}", target.authority())))?;
+            .map_err(|e| {
+                FactError::new(format!("cannot connect to {}: {e}", target.authority()))
+            })?;
         tokio_rustls::TlsConnector::from(config)
             .connect(name.clone(), tcp)
             .await
@@ -219,7 +227,10 @@ pub async fn probe(target: &TlsTarget, ca_file: Option<&std::path::Path>) -> Res
         .map(|c| c.iter().map(|c| c.clone().into_owned()).collect())
         .unwrap_or_default();
     if certs.is_empty() {
-        return Err(FactError::new(format!("{} presented no certificate", target.authority())));
+        return Err(FactError::new(format!(
+            "{} presented no certificate",
+            target.authority()
+        )));
     }
     let chain = certs
         .iter()
@@ -233,23 +244,45 @@ pub async fn probe(target: &TlsTarget, ca_file: Option<&std::path::Path>) -> Res
     let verifier = webpki_verifier(store)?;
     let verify = |name: &ServerName<'_>, at: i64| {
         verifier
-            .verify_server_cert(&certs[0], &certs[1..], name, &[], UnixTime::since_unix_epoch(Duration::from_secs(at.max(0) as u64)))
+            .verify_server_cert(
+                &certs[0],
+                &certs[1..],
+                name,
+                &[],
+                UnixTime::since_unix_epoch(Duration::from_secs(at.max(0) as u64)),
+            )
             .err()
             .map(|e| e.to_string())
     };
-    let verify_error = verify(&name, now);
+    let signature_error = inspector
+        .signature_error
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let verify_error = verify(&name, now).or_else(|| {
+        signature_error
+            .clone()
+            .map(|e| format!("handshake signature: {e}"))
+    });
     let chain_error = match &verify_error {
         None => None,
         Some(_) => {
             let leaf = &chain[0];
-            let at = now.clamp(leaf.not_before + 1, (leaf.not_after - 1).max(leaf.not_before + 1));
+            let at = now.clamp(
+                leaf.not_before + 1,
+                (leaf.not_after - 1).max(leaf.not_before + 1),
+            );
             let covered = leaf
                 .dns_names
                 .iter()
                 .map(|d| d.replacen("*.", "golive-probe.", 1))
                 .chain(leaf.ip_names.iter().cloned())
                 .find_map(|n| ServerName::try_from(n).ok());
-            verify(covered.as_ref().unwrap_or(&name), at)
+            verify(covered.as_ref().unwrap_or(&name), at).or_else(|| {
+                signature_error
+                    .clone()
+                    .map(|e| format!("handshake signature does not verify: {e}"))
+            })
         }
     };
     Ok(TlsProbe {
@@ -260,6 +293,7 @@ pub async fn probe(target: &TlsTarget, ca_file: Option<&std::path::Path>) -> Res
         chain,
         verify_error,
         chain_error,
+        signature_error,
         roots_note,
         now,
     })

@@ -2,8 +2,8 @@
 //! handshake with an invalid certificate finish so the certificate can still be inspected.
 
 use golive_core::FactError;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 use rustls_pki_types::pem::PemObject;
@@ -28,7 +28,10 @@ pub fn root_store(ca_file: Option<&Path>) -> Result<(RootCertStore, String), Fac
             .collect::<Result<_, _>>()
             .map_err(|e| FactError::new(format!("ca_file {}: {e}", path.display())))?;
         if certs.is_empty() {
-            return Err(FactError::new(format!("ca_file {}: no PEM certificate in it", path.display())));
+            return Err(FactError::new(format!(
+                "ca_file {}: no PEM certificate in it",
+                path.display()
+            )));
         }
         let (ok, bad) = store.add_parsable_certificates(certs);
         if ok == 0 {
@@ -43,7 +46,9 @@ pub fn root_store(ca_file: Option<&Path>) -> Result<(RootCertStore, String), Fac
 }
 
 /// A verifying client configuration (HTTP requests).
-pub fn client_config(ca_file: Option<&Path>) -> Result<(Arc<rustls::ClientConfig>, String), FactError> {
+pub fn client_config(
+    ca_file: Option<&Path>,
+) -> Result<(Arc<rustls::ClientConfig>, String), FactError> {
     let (store, note) = root_store(ca_file)?;
     let config = rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
@@ -53,10 +58,31 @@ pub fn client_config(ca_file: Option<&Path>) -> Result<(Arc<rustls::ClientConfig
     Ok((Arc::new(config), note))
 }
 
-/// Accepts any certificate (the handshake signatures are still verified), so the probe can
-/// inspect what an invalid endpoint presents. Verification is done afterwards, separately.
+/// Accepts any certificate, so the probe can inspect what an invalid endpoint presents;
+/// verification is done afterwards, separately. Handshake signatures are verified, and one
+/// that does not verify (a key too weak for the provider, a forgery) is recorded instead of
+/// aborting, so the certificate can still be judged. Nothing is ever sent over the connection.
 #[derive(Debug)]
-pub struct InspectOnly(pub Arc<CryptoProvider>);
+pub struct InspectOnly {
+    provider: Arc<CryptoProvider>,
+    pub signature_error: std::sync::Mutex<Option<String>>,
+}
+
+impl InspectOnly {
+    fn record(
+        &self,
+        r: Result<HandshakeSignatureValid, rustls::Error>,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        if let Err(e) = r {
+            let mut s = self
+                .signature_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            *s = Some(e.to_string());
+        }
+        Ok(HandshakeSignatureValid::assertion())
+    }
+}
 
 impl ServerCertVerifier for InspectOnly {
     fn verify_server_cert(
@@ -75,7 +101,12 @@ impl ServerCertVerifier for InspectOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        self.record(rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        ))
     }
     fn verify_tls13_signature(
         &self,
@@ -83,23 +114,34 @@ impl ServerCertVerifier for InspectOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        self.record(rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        ))
     }
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
-/// An inspecting client configuration (the TLS probe).
-pub fn inspect_config() -> Result<Arc<rustls::ClientConfig>, FactError> {
+/// An inspecting client configuration (the TLS probe), with its verifier to read back.
+pub fn inspect_config() -> Result<(Arc<rustls::ClientConfig>, Arc<InspectOnly>), FactError> {
     let p = provider();
-    let config = rustls::ClientConfig::builder_with_provider(p.clone())
+    let verifier = Arc::new(InspectOnly {
+        provider: p.clone(),
+        signature_error: std::sync::Mutex::new(None),
+    });
+    let config = rustls::ClientConfig::builder_with_provider(p)
         .with_safe_default_protocol_versions()
         .map_err(|e| FactError::new(format!("TLS setup: {e}")))?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(InspectOnly(p)))
+        .with_custom_certificate_verifier(verifier.clone())
         .with_no_client_auth();
-    Ok(Arc::new(config))
+    Ok((Arc::new(config), verifier))
 }
 
 /// A verifier against `store`.
