@@ -2,7 +2,7 @@
 //! with per-phase timings, capped bodies, a timeout on every request, redirects followed only
 //! when asked, and a per-host concurrency limit shared by the whole run.
 
-use crate::tls::roots::client_config;
+use crate::tls::roots::{TrustStore, config_with_roots};
 use bytes::Bytes;
 use golive_core::{Fact, FactError, Facts, KeyedFact};
 use http_body_util::{BodyExt, Empty};
@@ -34,10 +34,9 @@ pub struct HttpClient {
 #[async_trait::async_trait]
 impl Fact for HttpClient {
     async fn collect(facts: &Facts) -> Result<Self, FactError> {
-        let env = facts.env();
-        let ca = env.ca_file.as_ref().map(|f| env.root.join(f));
-        let (tls, roots_note) = client_config(ca.as_deref())?;
-        Ok(Self::with_tls(tls, roots_note))
+        let roots = facts.get::<TrustStore>().await?;
+        let tls = config_with_roots(roots.store.clone())?;
+        Ok(Self::with_tls(tls, roots.note.clone()))
     }
 }
 

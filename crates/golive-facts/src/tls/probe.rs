@@ -1,7 +1,7 @@
 //! One TLS handshake per target, with the presented chain parsed and verified separately
 //! (against the system store plus `ca_file`), so an invalid certificate is still reported.
 
-use super::roots::{inspect_config, root_store, webpki_verifier};
+use super::roots::{TrustStore, inspect_config, webpki_verifier};
 use golive_core::{FactError, Facts, KeyedFact};
 use rustls::client::danger::ServerCertVerifier;
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
@@ -169,18 +169,17 @@ pub const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 impl KeyedFact for TlsProbe {
     type Key = TlsTarget;
     async fn collect(facts: &Facts, key: &TlsTarget) -> Result<Self, FactError> {
-        let env = facts.env();
-        let ca = env.ca_file.as_ref().map(|f| env.root.join(f));
-        probe(key, ca.as_deref()).await
+        let roots = facts.get::<TrustStore>().await?;
+        probe(key, roots.store.clone(), roots.note.clone()).await
     }
 }
 
 /// Handshakes with `target` and inspects what it presents.
 pub async fn probe(
     target: &TlsTarget,
-    ca_file: Option<&std::path::Path>,
+    store: rustls::RootCertStore,
+    roots_note: String,
 ) -> Result<TlsProbe, FactError> {
-    let (store, roots_note) = root_store(ca_file)?;
     let (config, inspector) = inspect_config()?;
     let name = ServerName::try_from(target.host.clone())
         .map_err(|e| FactError::new(format!("{}: not a valid server name: {e}", target.host)))?;

@@ -45,17 +45,41 @@ pub fn root_store(ca_file: Option<&Path>) -> Result<(RootCertStore, String), Fac
     Ok((store, note))
 }
 
+/// The run's trust store (system roots plus the environment's `ca_file`), loaded once and
+/// shared by the HTTP client and the TLS probe.
+pub struct TrustStore {
+    pub store: RootCertStore,
+    pub note: String,
+}
+
+#[async_trait::async_trait]
+impl golive_core::Fact for TrustStore {
+    async fn collect(facts: &golive_core::Facts) -> Result<Self, FactError> {
+        let env = facts.env();
+        let ca = env.ca_file.as_ref().map(|f| env.root.join(f));
+        let (store, note) = tokio::task::spawn_blocking(move || root_store(ca.as_deref()))
+            .await
+            .map_err(|e| FactError::new(format!("loading the trust store: {e}")))??;
+        Ok(Self { store, note })
+    }
+}
+
 /// A verifying client configuration (HTTP requests).
 pub fn client_config(
     ca_file: Option<&Path>,
 ) -> Result<(Arc<rustls::ClientConfig>, String), FactError> {
     let (store, note) = root_store(ca_file)?;
+    Ok((config_with_roots(store)?, note))
+}
+
+/// A verifying client configuration trusting `store`.
+pub fn config_with_roots(store: RootCertStore) -> Result<Arc<rustls::ClientConfig>, FactError> {
     let config = rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| FactError::new(format!("TLS setup: {e}")))?
         .with_root_certificates(store)
         .with_no_client_auth();
-    Ok((Arc::new(config), note))
+    Ok(Arc::new(config))
 }
 
 /// Accepts any certificate, so the probe can inspect what an invalid endpoint presents;
