@@ -348,6 +348,19 @@ pub fn join_url(base: &str, path: &str) -> String {
     format!("{base}/{}", path.trim_start_matches('/'))
 }
 
+/// `url` without `user:password@`: requests never send it (credentials go in headers), so
+/// dropping it up front keeps a password in `api_url` out of every message and evidence.
+pub fn strip_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
 /// The origin (`scheme://host[:port]`) of an absolute URL.
 pub fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
@@ -708,6 +721,8 @@ mod tests {
         assert_eq!(join_url("https://a/b/", "/health"), "https://a/b/health");
         assert_eq!(join_url("https://a", "health"), "https://a/health");
         assert_eq!(origin_of("https://a:1/x?y").as_deref(), Some("https://a:1"));
+        assert_eq!(strip_userinfo("https://u:p@a:1/x@y"), "https://a:1/x@y");
+        assert_eq!(strip_userinfo("https://a/x"), "https://a/x");
         assert_eq!(
             resolve_location("http://a:1/x", "/y").as_deref(),
             Some("http://a:1/y")

@@ -104,3 +104,17 @@ fn nothing_listening_is_an_error_or_fail_never_a_pass() {
     );
     assert_eq!(s["HTTP004"].0, "error", "{s:?}");
 }
+
+#[test]
+fn a_password_in_api_url_never_reaches_the_report() {
+    let t = Target::start("good", Cert::Good);
+    t.write_config(
+        &format!("https://ops:hunter2-secret@localhost:{}", t.https.port),
+        "",
+    );
+    let report = t.check("HTTP001,HTTP004,HTTP014,TLS001,TLS004");
+    assert!(!report.to_string().contains("hunter2"), "{report}");
+    let s = statuses(&report);
+    assert_eq!(s["HTTP001"].0, "pass", "{s:#?}");
+    assert_eq!(s["TLS004"].0, "pass", "{s:#?}");
+}

@@ -47,7 +47,7 @@ impl Check for HttpsRedirect {
     }
 
     async fn run(&self, cx: &CheckCx<'_>) -> Outcome {
-        let api = match Target::parse(api_url(cx)) {
+        let api = match Target::parse(&api_url(cx)) {
             Ok(t) => t,
             Err(e) => return Outcome::error(e.message),
         };

@@ -54,7 +54,7 @@ impl Check for ProtectedEndpoints {
             .map(|p| url_for(cx, p))
             .collect();
         if let Some(a) = cx.facts.env().input(Input::AdminUrl) {
-            urls.push(a.to_string());
+            urls.push(golive_facts::http::strip_userinfo(a));
         }
         if urls.is_empty() {
             return Outcome::skipped(

@@ -21,7 +21,7 @@ mod http017_no_mock_data;
 
 use golive_core::redact::display_value;
 use golive_core::{Check, CheckCx, Input, Outcome, ParamKind, ParamSpec};
-use golive_facts::http::{HttpExchange, HttpRequest, HttpResponse, join_url};
+use golive_facts::http::{HttpExchange, HttpRequest, HttpResponse, join_url, strip_userinfo};
 use std::sync::Arc;
 
 pub const CHECKS: &[&dyn Check] = &[
@@ -52,17 +52,18 @@ pub(crate) const PATH_PARAM: ParamSpec = ParamSpec {
     help: "path under api_url whose response is judged (empty: api_url itself)",
 };
 
-pub(crate) fn api_url<'a>(cx: &'a CheckCx<'_>) -> &'a str {
-    cx.facts.env().input(Input::ApiUrl).unwrap_or("")
+/// `api_url` without any `user:password@` (never sent, never shown).
+pub(crate) fn api_url(cx: &CheckCx<'_>) -> String {
+    strip_userinfo(cx.facts.env().input(Input::ApiUrl).unwrap_or(""))
 }
 
 /// `api_url` joined with `path`; an empty path is `api_url` itself.
 pub(crate) fn url_for(cx: &CheckCx<'_>, path: &str) -> String {
     let base = api_url(cx);
     if path.trim().is_empty() {
-        base.to_string()
+        base
     } else {
-        join_url(base, path.trim())
+        join_url(&base, path.trim())
     }
 }
 

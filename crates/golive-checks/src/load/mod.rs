@@ -4,7 +4,7 @@ mod load001_latency_percentiles;
 mod load002_error_rate;
 
 use golive_core::{CheckCx, Input, Outcome, ParamKind, ParamSpec};
-use golive_facts::http::{HttpExchange, HttpRequest, join_url};
+use golive_facts::http::{HttpExchange, HttpRequest, join_url, strip_userinfo};
 use golive_facts::load::{LoadRun, LoadSpec};
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,7 +60,8 @@ pub(crate) const LOAD_PARAMS: [ParamSpec; 6] = [
 ];
 
 pub(crate) async fn load(cx: &CheckCx<'_>) -> Result<Arc<LoadRun>, Outcome> {
-    let base = cx.facts.env().input(Input::ApiUrl).unwrap_or("");
+    let base = strip_userinfo(cx.facts.env().input(Input::ApiUrl).unwrap_or(""));
+    let base = base.as_str();
     let p = cx.params;
     let url = if p.str("path").is_empty() {
         base.to_string()

@@ -24,8 +24,8 @@ pub const CHECKS: &[&dyn Check] = &[
 
 /// The TLS endpoint of `api_url`, or `skipped` when it is plain HTTP (TLS001 fails that).
 pub(crate) fn target(cx: &CheckCx<'_>) -> Result<TlsTarget, Outcome> {
-    let url = cx.facts.env().input(Input::ApiUrl).unwrap_or("");
-    TlsTarget::from_url(url).ok_or_else(|| {
+    let url = golive_facts::http::strip_userinfo(cx.facts.env().input(Input::ApiUrl).unwrap_or(""));
+    TlsTarget::from_url(&url).ok_or_else(|| {
         Outcome::skipped(format!(
             "api_url {url} is not https:// (TLS001 reports that)"
         ))

@@ -51,7 +51,9 @@ impl Check for ModernProtocol {
         let t = match target(cx) {
             Ok(t) => t,
             Err(_) => {
-                let url = cx.facts.env().input(Input::ApiUrl).unwrap_or("");
+                let url = golive_facts::http::strip_userinfo(
+                    cx.facts.env().input(Input::ApiUrl).unwrap_or(""),
+                );
                 return Outcome::fail(format!("api_url {url} is plain HTTP"))
                     .fix("serve the API over HTTPS only");
             }
