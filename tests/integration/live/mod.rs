@@ -212,6 +212,16 @@ impl Target {
 api_url = "{api_url}"
 ca_file = "ca.pem"
 
+# Generous bounds: the tests share two cores with other test binaries.
+[checks.HTTP001]
+max_ms = 5000
+
+[checks.HTTP002]
+max_ms = 5000
+
+[checks.HTTP003]
+max_ms = 5000
+
 [checks.HTTP011]
 http_url = "http://localhost:{http}/"
 

@@ -19,7 +19,9 @@ static META: CheckMeta = CheckMeta {
 when a 429 came and carried `Retry-After`, and when `health_path` (default `/health`), asked right \
 after, does not answer 429. No 429 within the burst, a 429 without `Retry-After`, or a rate-limited \
 health endpoint fail. The responses to `GET api_url` and to the health endpoint that other checks \
-judge are fetched before the burst, so the limiter it trips cannot change their verdicts.",
+judge are fetched before the burst, so the limiter it trips cannot change their verdicts; \
+requests other checks send with their own headers (CORS, request ID) are not, so when the limiter \
+covers the whole API, point `path` at an endpoint of its own or run this check alone.",
         why: "Without rate limiting, one client can exhaust the service, brute-force logins or scrape \
 everything. `Retry-After` tells well-behaved clients when to come back; a rate-limited health \
 endpoint makes the orchestrator kill healthy instances exactly when traffic peaks.",
