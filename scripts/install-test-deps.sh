@@ -7,6 +7,8 @@ set -euo pipefail
 # Debian packages. Each check family that tests against a real server adds its package here.
 DEBIAN_PACKAGES=(
   git
+  nginx
+  openssl
 )
 
 # PyPI packages, as pip requirement strings.

@@ -43,6 +43,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Inspect the repository and write golive.toml and a starter PRODUCTION_CHECKLIST.md.
     Init(InitArgs),
+    /// Load one URL (bounded) and print its latency histogram.
+    Load(LoadArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,4 +107,31 @@ pub struct InitArgs {
     /// Overwrite golive.toml and PRODUCTION_CHECKLIST.md when they exist.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// The URL to load (http:// or https://).
+    pub url: String,
+    /// Concurrent keep-alive connections.
+    #[arg(long, short = 'c', default_value_t = 10)]
+    pub connections: usize,
+    /// How long to run: 5s, 500ms, 1m (at most 10m).
+    #[arg(long, short = 'd', default_value = "5s")]
+    pub duration: String,
+    /// Stop after this many requests.
+    #[arg(long, short = 'n', default_value_t = 1_000_000)]
+    pub requests: u64,
+    /// Fixed arrival rate in requests per second (default: closed loop).
+    #[arg(long)]
+    pub rate: Option<u32>,
+    /// Timeout of one request, milliseconds.
+    #[arg(long, default_value_t = 5_000)]
+    pub timeout_ms: u64,
+    /// A PEM file of extra trusted roots for https URLs.
+    #[arg(long)]
+    pub ca_file: Option<PathBuf>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -4,6 +4,7 @@ mod args;
 mod check;
 mod explain;
 mod init;
+mod load;
 mod rules;
 mod style;
 
@@ -32,6 +33,7 @@ pub fn main() -> i32 {
         args::Command::Rules(a) => rules::run(a),
         args::Command::Explain(a) => explain::run(a),
         args::Command::Init(a) => init::run(a, style),
+        args::Command::Load(a) => load::run(a, style),
     }
 }
 

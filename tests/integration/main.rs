@@ -5,5 +5,6 @@ mod cli;
 mod docs;
 mod init;
 mod k8s_secrets;
+mod live;
 mod robustness;
 mod support;

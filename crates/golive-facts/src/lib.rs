@@ -11,10 +11,13 @@ pub mod env_reads;
 pub mod envfile;
 pub mod git;
 pub mod helm;
+pub mod http;
+pub mod load;
 pub mod manifests;
 pub mod parallel;
 pub mod repo_index;
 pub mod secrets_scan;
+pub mod tls;
 pub mod yaml_tree;
 
 pub use ci::CiConfig;
