@@ -7,10 +7,19 @@ set -euo pipefail
 # Debian packages. Each check family that tests against a real server adds its package here.
 DEBIAN_PACKAGES=(
   git
+  # issue 5 infra: PostgreSQL, Redis, Prometheus and Alertmanager servers the tests start
+  postgresql
+  postgresql-contrib
+  redis-server
+  prometheus
+  prometheus-alertmanager
+  openssl
 )
 
 # PyPI packages, as pip requirement strings.
 PYPI_PACKAGES=(
+  # issue 5 infra: an S3 API for the S3 collector's tests
+  "moto[server]"
 )
 
 SUDO=""

@@ -2,3 +2,12 @@
 
 mod check_fixtures;
 mod support;
+// issue 5 infra
+mod infra_otel;
+mod infra_postgres;
+mod infra_prometheus;
+mod infra_redis;
+mod infra_s3;
+mod infra_support;
+mod infra_vault;
+mod servers;

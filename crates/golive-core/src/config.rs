@@ -126,6 +126,10 @@ pub struct RunConfig {
     pub deadline_secs: u64,
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,
+    /// Set by `golive check --send-test-alert` only (never from the file): allows the one
+    /// write golive makes, posting a test alert to Alertmanager.
+    #[serde(skip)]
+    pub send_test_alert: bool,
 }
 
 fn default_check_timeout() -> u64 {
@@ -144,6 +148,7 @@ impl Default for RunConfig {
             check_timeout_secs: default_check_timeout(),
             deadline_secs: default_deadline(),
             concurrency: default_concurrency(),
+            send_test_alert: false,
         }
     }
 }
@@ -171,6 +176,9 @@ pub struct Waiver {
     pub line: u32,
 }
 
+/// `name = value` under `[checks.CODE]`, with the line it is on.
+pub type ParamOverride = (String, u32, toml::Value);
+
 /// A spanned reference to a check code in the config, validated against the registry later.
 #[derive(Debug, Clone)]
 pub struct CodeRef {
@@ -188,7 +196,7 @@ pub struct Config {
     pub gate: GateConfig,
     pub run: RunConfig,
     /// `[checks.CODE]` overrides: code (with line) to parameter name (with line) to value.
-    pub check_params: Vec<(CodeRef, Vec<(String, u32, toml::Value)>)>,
+    pub check_params: Vec<(CodeRef, Vec<ParamOverride>)>,
     pub environments: Vec<EnvironmentConfig>,
     pub waivers: Vec<Waiver>,
 }

@@ -32,8 +32,10 @@ fn matches_selector(check: &dyn Check, selector: &str) -> bool {
     let s = selector.trim();
     m.code.eq_ignore_ascii_case(s)
         || m.slug.eq_ignore_ascii_case(s)
-        || (s.chars().all(|c| c.is_ascii_alphabetic())
-            && m.code.len() > s.len()
+        // A family is a code without its three digits: `ENV`, `REDIS`, and `S3` for S3001.
+        || (!s.is_empty()
+            && s.chars().all(|c| c.is_ascii_alphanumeric())
+            && m.code.len() == s.len() + 3
             && m.code[..s.len()].eq_ignore_ascii_case(s)
             && m.code[s.len()..].chars().all(|c| c.is_ascii_digit()))
 }
