@@ -40,7 +40,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if [ "${#PYPI_PACKAGES[@]}" -gt 0 ]; then
-  python3 -m pip install --quiet --disable-pip-version-check "${PYPI_PACKAGES[@]}"
+  # A Debian system python refuses pip installs (PEP 668) unless told otherwise; a pyenv or
+  # venv python takes them as they are.
+  python3 -m pip install --quiet --disable-pip-version-check "${PYPI_PACKAGES[@]}" \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${PYPI_PACKAGES[@]}"
 fi
 
 echo "install-test-deps: ready"

@@ -7,12 +7,12 @@ use crate::servers::{PG_SUPER_PASSWORD, PgOptions, Postgres, eventually, free_po
 use crate::support::temp_repo;
 use std::time::{Duration, Instant};
 
-const APP_PASSWORD: &str = "app-Pa55word-never-shown";
+pub(crate) const APP_PASSWORD: &str = "app-Pa55word-never-shown";
 
-const MIGRATION_1: &str = "\"\"\"init\"\"\"\nrevision = 'a1b2c3d4e5f6'\ndown_revision = None\n\ndef upgrade():\n    pass\n";
-const MIGRATION_2: &str = "\"\"\"users\"\"\"\nrevision: str = \"0f9e8d7c6b5a\"\ndown_revision: Union[str, None] = \"a1b2c3d4e5f6\"\n\ndef upgrade():\n    pass\n";
+pub(crate) const MIGRATION_1: &str = "\"\"\"init\"\"\"\nrevision = 'a1b2c3d4e5f6'\ndown_revision = None\n\ndef upgrade():\n    pass\n";
+pub(crate) const MIGRATION_2: &str = "\"\"\"users\"\"\"\nrevision: str = \"0f9e8d7c6b5a\"\ndown_revision: Union[str, None] = \"a1b2c3d4e5f6\"\n\ndef upgrade():\n    pass\n";
 
-fn setup_app_db(pg: &Postgres, extensions: &[&str], alembic_at: Option<&str>) {
+pub(crate) fn setup_app_db(pg: &Postgres, extensions: &[&str], alembic_at: Option<&str>) {
     pg.psql(
         "postgres",
         &format!("CREATE ROLE app LOGIN PASSWORD '{APP_PASSWORD}'"),

@@ -7,7 +7,7 @@ use crate::infra_support::check;
 use crate::servers::{alertmanager, eventually, free_port, prometheus};
 use std::time::{Duration, Instant};
 
-const GOOD_RULES: &str = r#"groups:
+pub(crate) const GOOD_RULES: &str = r#"groups:
 - name: api
   interval: 1s
   rules:
@@ -29,7 +29,7 @@ const BAD_RULES: &str = r#"groups:
     expr: up * on() up > 0
 "#;
 
-const AM_GOOD: &str = r#"route:
+pub(crate) const AM_GOOD: &str = r#"route:
   receiver: team
   group_wait: 0s
 receivers:
@@ -41,7 +41,7 @@ receivers:
 
 const AM_NULL: &str = "route:\n  receiver: \"null\"\nreceivers:\n- name: \"null\"\n";
 
-fn prom_config(extra_target: Option<u16>, am_port: Option<u16>) -> String {
+pub(crate) fn prom_config(extra_target: Option<u16>, am_port: Option<u16>) -> String {
     let mut c = String::from(
         "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [rules.yml]\nscrape_configs:\n- job_name: prometheus\n  static_configs:\n  - targets: ['127.0.0.1:{PORT}']\n",
     );
@@ -58,7 +58,7 @@ fn prom_config(extra_target: Option<u16>, am_port: Option<u16>) -> String {
     c
 }
 
-fn get(port: u16, path: &str) -> String {
+pub(crate) fn get(port: u16, path: &str) -> String {
     use std::io::{Read, Write};
     let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
         return String::new();

@@ -6,7 +6,7 @@ use crate::infra_support::check;
 use crate::servers::{free_port, redis};
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "redis-Pa55-never-shown-9f3k";
+pub(crate) const PASSWORD: &str = "redis-Pa55-never-shown-9f3k";
 
 #[test]
 fn redis_checks_against_real_servers() {

@@ -7,10 +7,10 @@ use crate::servers::{free_port, moto};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const KEY_ID: &str = "AKIAGOLIVETEST000001";
-const SECRET: &str = "golive-S3-secret-never-shown-123456";
+pub(crate) const KEY_ID: &str = "AKIAGOLIVETEST000001";
+pub(crate) const SECRET: &str = "golive-S3-secret-never-shown-123456";
 
-const SETUP: &str = r#"
+pub(crate) const SETUP: &str = r#"
 import sys, boto3
 s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",
                   aws_access_key_id="AKIAGOLIVETEST000001", aws_secret_access_key="x")

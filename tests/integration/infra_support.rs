@@ -74,7 +74,9 @@ pub fn check(dir: &Path, toml: &str, only: &str, extra: &[&str]) -> Run {
 /// [`check`] with extra environment variables for the golive process (credentials).
 pub fn check_env(dir: &Path, toml: &str, only: &str, extra: &[&str], envs: &[(&str, &str)]) -> Run {
     std::fs::write(dir.join("golive.toml"), toml).expect("write golive.toml");
-    let out = Command::new(env!("CARGO_BIN_EXE_golive"))
+    // GOLIVE_BIN lets the benchmark time a release build.
+    let bin = std::env::var("GOLIVE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_golive").into());
+    let out = Command::new(bin)
         .args(args(only, extra))
         .current_dir(dir)
         .env("NO_COLOR", "1")

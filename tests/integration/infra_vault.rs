@@ -11,18 +11,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "hvs.GoliveTestTokenNeverShown0123456789";
+pub(crate) const TOKEN: &str = "hvs.GoliveTestTokenNeverShown0123456789";
 
 type Handler = dyn Fn(&str, Option<&str>) -> (u16, String) + Send + Sync;
 
 /// A one-thread HTTP/1.1 server: each connection gets one answer from `handler(path, token)`.
-struct FakeVault {
-    port: u16,
+pub(crate) struct FakeVault {
+    pub(crate) port: u16,
     stop: Arc<AtomicBool>,
 }
 
 impl FakeVault {
-    fn start(handler: Box<Handler>) -> FakeVault {
+    pub(crate) fn start(handler: Box<Handler>) -> FakeVault {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
@@ -84,7 +84,7 @@ fn lookup_self(policies: &str, ttl: i64) -> String {
     )
 }
 
-fn good(path: &str, token: Option<&str>) -> (u16, String) {
+pub(crate) fn good(path: &str, token: Option<&str>) -> (u16, String) {
     if path.starts_with("/v1/sys/health") {
         return (200, HEALTH_OK.into());
     }

@@ -3,6 +3,7 @@
 mod check_fixtures;
 mod support;
 // issue 5 infra
+mod infra_bench;
 mod infra_otel;
 mod infra_postgres;
 mod infra_prometheus;

@@ -42,15 +42,17 @@ impl ApiClient {
             .use_preconfigured_tls(tls)
             .timeout(TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::limited(3))
+            // No redirects: a token header (X-Vault-Token) must never follow one to another host.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("golive/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| FactError::new(format!("HTTP client setup: {}", clean(e))))?;
         Ok(Self { inner })
     }
 
-    pub fn for_env(env: &golive_core::RunEnv) -> Result<Self, FactError> {
-        Self::new(infra_tls::ca_file_path(env).as_deref())
+    /// The run's shared client (built once per run: one trust store, one connection pool).
+    pub async fn for_run(facts: &golive_core::Facts) -> Result<Self, FactError> {
+        facts.get::<SharedApiClient>().await.map(|c| c.0.clone())
     }
 
     /// Sends `req`, reading at most [`MAX_BODY`] bytes of the body. Errors are redacted.
@@ -93,6 +95,17 @@ impl ApiClient {
             return Err(format!("HTTP {} from {}", r.status, clean(url)));
         }
         r.json()
+    }
+}
+
+/// The per-run [`ApiClient`], as a fact so every collector shares it.
+pub struct SharedApiClient(pub ApiClient);
+
+#[async_trait::async_trait]
+impl golive_core::Fact for SharedApiClient {
+    async fn collect(facts: &golive_core::Facts) -> Result<Self, FactError> {
+        let ca = infra_tls::ca_file_path(facts.env());
+        ApiClient::new(ca.as_deref()).map(SharedApiClient)
     }
 }
 

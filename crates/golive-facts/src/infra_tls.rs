@@ -34,12 +34,18 @@ pub fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, FactErr
     Ok(certs)
 }
 
+/// The system trust store, read once per process (parsing it costs more than a TLS
+/// handshake, and every collector needs it).
+pub fn native_roots() -> &'static [CertificateDer<'static>] {
+    static ROOTS: std::sync::OnceLock<Vec<CertificateDer<'static>>> = std::sync::OnceLock::new();
+    ROOTS.get_or_init(|| rustls_native_certs::load_native_certs().certs)
+}
+
 /// Roots: the system store plus `ca_file` when given.
 pub fn root_store(ca_file: Option<&Path>) -> Result<RootCertStore, FactError> {
     let mut roots = RootCertStore::empty();
-    let native = rustls_native_certs::load_native_certs();
-    for cert in native.certs {
-        let _ = roots.add(cert);
+    for cert in native_roots() {
+        let _ = roots.add(cert.clone());
     }
     if let Some(p) = ca_file {
         for cert in read_ca_file(p)? {

@@ -301,43 +301,65 @@ pub async fn collect_pg(
         row.try_get::<_, String>(0).map_err(|e| e.to_string())
     };
 
-    let version = one_text(q("SHOW server_version").await);
-    let version_num = one_text(q("SHOW server_version_num").await).and_then(|v| {
-        v.trim()
-            .parse::<i64>()
-            .map_err(|_| format!("server_version_num is {v:?}"))
-    });
-    let ssl_setting = one_text(q("SHOW ssl").await);
-    let conn_ssl = q("SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
-        .await
-        .and_then(|rows| {
-            let row = rows
-                .first()
-                .ok_or("pg_stat_ssl has no row for this backend")?;
-            Ok(PgConnSsl {
-                ssl: row.try_get(0).map_err(|e| e.to_string())?,
-                version: row.try_get(1).map_err(|e| e.to_string())?,
-                cipher: row.try_get(2).map_err(|e| e.to_string())?,
+    // The queries are independent: polled together, tokio-postgres pipelines them on the
+    // one connection, so the whole collection costs about one round trip.
+    let (
+        version,
+        version_num,
+        ssl_setting,
+        conn_ssl,
+        extensions,
+        max_connections,
+        archiver,
+        role,
+        alembic_versions,
+    ) = tokio::join!(
+        async { one_text(q("SHOW server_version").await) },
+        async {
+            one_text(q("SHOW server_version_num").await).and_then(|v| {
+                v.trim()
+                    .parse::<i64>()
+                    .map_err(|_| format!("server_version_num is {v:?}"))
             })
-        });
-    let extensions = q("SELECT extname::text, extversion FROM pg_extension ORDER BY 1")
-        .await
-        .and_then(|rows| {
-            rows.iter()
-                .map(|r| {
-                    Ok((
-                        r.try_get::<_, String>(0).map_err(|e| e.to_string())?,
-                        r.try_get::<_, String>(1).map_err(|e| e.to_string())?,
-                    ))
+        },
+        async { one_text(q("SHOW ssl").await) },
+        async {
+            q("SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                .await
+                .and_then(|rows| {
+                    let row = rows
+                        .first()
+                        .ok_or("pg_stat_ssl has no row for this backend")?;
+                    Ok(PgConnSsl {
+                        ssl: row.try_get(0).map_err(|e| e.to_string())?,
+                        version: row.try_get(1).map_err(|e| e.to_string())?,
+                        cipher: row.try_get(2).map_err(|e| e.to_string())?,
+                    })
                 })
-                .collect()
-        });
-    let max_connections = one_text(q("SHOW max_connections").await).and_then(|v| {
-        v.trim()
-            .parse::<i64>()
-            .map_err(|_| format!("max_connections is {v:?}"))
-    });
-    let archiver = q("SELECT current_setting('archive_mode'), \
+        },
+        async {
+            q("SELECT extname::text, extversion FROM pg_extension ORDER BY 1")
+                .await
+                .and_then(|rows| {
+                    rows.iter()
+                        .map(|r| {
+                            Ok((
+                                r.try_get::<_, String>(0).map_err(|e| e.to_string())?,
+                                r.try_get::<_, String>(1).map_err(|e| e.to_string())?,
+                            ))
+                        })
+                        .collect()
+                })
+        },
+        async {
+            one_text(q("SHOW max_connections").await).and_then(|v| {
+                v.trim()
+                    .parse::<i64>()
+                    .map_err(|_| format!("max_connections is {v:?}"))
+            })
+        },
+        async {
+            q("SELECT current_setting('archive_mode'), \
              (current_setting('archive_command') NOT IN ('', '(disabled)')) \
                OR coalesce(current_setting('archive_library', true), '') <> '', \
              archived_count, last_archived_wal, \
@@ -345,22 +367,24 @@ pub async fn collect_pg(
              failed_count, last_failed_wal, \
              extract(epoch FROM now() - last_failed_time)::bigint \
              FROM pg_stat_archiver")
-    .await
-    .and_then(|rows| {
-        let r = rows.first().ok_or("pg_stat_archiver returned no row")?;
-        let e = |e: tokio_postgres::Error| e.to_string();
-        Ok(PgArchiver {
-            archive_mode: r.try_get(0).map_err(e)?,
-            archive_configured: r.try_get(1).map_err(e)?,
-            archived_count: r.try_get(2).map_err(e)?,
-            last_archived_wal: r.try_get(3).map_err(e)?,
-            last_archived_age_secs: r.try_get(4).map_err(e)?,
-            failed_count: r.try_get(5).map_err(e)?,
-            last_failed_wal: r.try_get(6).map_err(e)?,
-            last_failed_age_secs: r.try_get(7).map_err(e)?,
-        })
-    });
-    let role = q("SELECT rolname::text, rolsuper, rolcreaterole, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            .await
+            .and_then(|rows| {
+                let r = rows.first().ok_or("pg_stat_archiver returned no row")?;
+                let e = |e: tokio_postgres::Error| e.to_string();
+                Ok(PgArchiver {
+                    archive_mode: r.try_get(0).map_err(e)?,
+                    archive_configured: r.try_get(1).map_err(e)?,
+                    archived_count: r.try_get(2).map_err(e)?,
+                    last_archived_wal: r.try_get(3).map_err(e)?,
+                    last_archived_age_secs: r.try_get(4).map_err(e)?,
+                    failed_count: r.try_get(5).map_err(e)?,
+                    last_failed_wal: r.try_get(6).map_err(e)?,
+                    last_failed_age_secs: r.try_get(7).map_err(e)?,
+                })
+            })
+        },
+        async {
+            q("SELECT rolname::text, rolsuper, rolcreaterole, rolbypassrls FROM pg_roles WHERE rolname = current_user")
         .await
         .and_then(|rows| {
             let r = rows.first().ok_or("pg_roles has no row for current_user")?;
@@ -371,29 +395,33 @@ pub async fn collect_pg(
                 create_role: r.try_get(2).map_err(e)?,
                 bypass_rls: r.try_get(3).map_err(e)?,
             })
-        });
-    let alembic_versions = match q("SELECT to_regclass('alembic_version')::text").await {
-        Err(e) => Err(e),
-        Ok(rows) => {
-            let exists = rows
-                .first()
-                .and_then(|r| r.try_get::<_, Option<String>>(0).ok())
-                .flatten()
-                .is_some();
-            if exists {
-                q("SELECT version_num::text FROM alembic_version ORDER BY 1")
-                    .await
-                    .and_then(|rows| {
-                        rows.iter()
-                            .map(|r| r.try_get::<_, String>(0).map_err(|e| e.to_string()))
-                            .collect::<Result<Vec<_>, _>>()
-                            .map(Some)
-                    })
-            } else {
-                Ok(None)
+        })
+        },
+        async {
+            match q("SELECT to_regclass('alembic_version')::text").await {
+                Err(e) => Err(e),
+                Ok(rows) => {
+                    let exists = rows
+                        .first()
+                        .and_then(|r| r.try_get::<_, Option<String>>(0).ok())
+                        .flatten()
+                        .is_some();
+                    if exists {
+                        q("SELECT version_num::text FROM alembic_version ORDER BY 1")
+                            .await
+                            .and_then(|rows| {
+                                rows.iter()
+                                    .map(|r| r.try_get::<_, String>(0).map_err(|e| e.to_string()))
+                                    .collect::<Result<Vec<_>, _>>()
+                                    .map(Some)
+                            })
+                    } else {
+                        Ok(None)
+                    }
+                }
             }
-        }
-    };
+        },
+    );
     drop(client);
     conn_task.abort();
     Ok(PgFacts {

@@ -104,7 +104,7 @@ impl Fact for PromFacts {
         let Some(base) = env.input(Input::PrometheusUrl) else {
             return Err(FactError::new("prometheus_url is not set"));
         };
-        let client = ApiClient::for_env(env)?;
+        let client = ApiClient::for_run(facts).await?;
         let target = clean(base);
         // Reachability first: a dead Prometheus is one error, not three.
         let (u_targets, u_rules, u_ams) = (
@@ -199,7 +199,7 @@ impl Fact for AmFacts {
         let Some(base) = env.input(Input::AlertmanagerUrl) else {
             return Err(FactError::new("alertmanager_url is not set"));
         };
-        let client = ApiClient::for_env(env)?;
+        let client = ApiClient::for_run(facts).await?;
         let target = clean(base);
         let status = client
             .get_json(&join(base, "api/v2/status"))
@@ -243,7 +243,7 @@ impl Fact for AmTestAlert {
         let Some(base) = env.input(Input::AlertmanagerUrl) else {
             return Err(FactError::new("alertmanager_url is not set"));
         };
-        let client = ApiClient::for_env(env)?;
+        let client = ApiClient::for_run(facts).await?;
         let target = clean(base);
         let now = jiff::Timestamp::now();
         let ends = now

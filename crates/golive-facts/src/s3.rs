@@ -305,7 +305,7 @@ impl Fact for S3Facts {
             FactError::new("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
         })?;
         let client = S3Client::new(
-            ApiClient::for_env(env)?,
+            ApiClient::for_run(facts).await?,
             creds,
             &region_from(&lookup),
             endpoint,

@@ -68,13 +68,13 @@ pub struct VaultApi {
 }
 
 impl VaultApi {
-    pub fn from_facts(facts: &Facts) -> Result<Self, FactError> {
+    pub async fn from_facts(facts: &Facts) -> Result<Self, FactError> {
         let env = facts.env();
         let Some(base) = env.input(Input::VaultUrl) else {
             return Err(FactError::new("vault_url is not set"));
         };
         Ok(Self {
-            client: ApiClient::for_env(env)?,
+            client: ApiClient::for_run(facts).await?,
             base: base.to_string(),
             token: std::env::var("VAULT_TOKEN")
                 .ok()
@@ -181,7 +181,7 @@ pub fn parse_audit(v: &Value) -> Vec<(String, String)> {
 #[async_trait::async_trait]
 impl Fact for VaultFacts {
     async fn collect(facts: &Facts) -> Result<Self, FactError> {
-        let api = VaultApi::from_facts(facts)?;
+        let api = VaultApi::from_facts(facts).await?;
         let target = api.target();
         let (status, body) = api
             .get("sys/health", false)
@@ -211,7 +211,7 @@ impl KeyedFact for VaultMount {
     type Key = String;
 
     async fn collect(facts: &Facts, mount: &String) -> Result<Self, FactError> {
-        let api = VaultApi::from_facts(facts)?;
+        let api = VaultApi::from_facts(facts).await?;
         let m = mount.trim_matches('/');
         let parse = |v: &Value, source: &str| {
             let d = payload(v);
@@ -257,7 +257,7 @@ impl KeyedFact for VaultSecretMeta {
     type Key = (String, String);
 
     async fn collect(facts: &Facts, key: &(String, String)) -> Result<Self, FactError> {
-        let api = VaultApi::from_facts(facts)?;
+        let api = VaultApi::from_facts(facts).await?;
         let (mount, path) = (key.0.trim_matches('/'), key.1.trim_matches('/'));
         let (status, v) = api
             .get(&format!("{mount}/metadata/{path}"), true)
