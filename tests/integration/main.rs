@@ -4,6 +4,7 @@ mod check_fixtures;
 mod support;
 // issue 5 infra
 mod infra_bench;
+mod infra_hostile;
 mod infra_otel;
 mod infra_postgres;
 mod infra_prometheus;

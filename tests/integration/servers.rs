@@ -12,17 +12,33 @@ use std::time::{Duration, Instant};
 /// A binary the test needs: found, or (outside CI) `None` after printing why the test is
 /// skipped. Under `CI=true` a missing binary panics: CI must never skip silently.
 pub fn require(name: &str, found: Option<PathBuf>) -> Option<PathBuf> {
+    require_in(std::env::var("CI").is_ok_and(|v| v == "true"), name, found)
+}
+
+fn require_in(ci: bool, name: &str, found: Option<PathBuf>) -> Option<PathBuf> {
     if found.is_some() {
         return found;
     }
     let msg = format!(
         "{name} is not installed; run scripts/install-test-deps.sh (the infrastructure tests need it)"
     );
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
+    if ci {
         panic!("CI=true: {msg}");
     }
     eprintln!("SKIPPED: {msg}");
     None
+}
+
+#[test]
+#[should_panic(expected = "CI=true: no-such-server is not installed")]
+fn a_missing_server_fails_under_ci() {
+    require_in(true, "no-such-server", None);
+}
+
+#[test]
+fn a_missing_server_skips_outside_ci() {
+    assert_eq!(require_in(false, "no-such-server", None), None);
+    assert!(require_in(true, "x", Some(PathBuf::from("/bin/sh"))).is_some());
 }
 
 /// `name` on PATH or in the usual system directories.

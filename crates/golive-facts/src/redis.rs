@@ -13,7 +13,7 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const RESPONSE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The `CONFIG GET` parameters golive reads. `requirepass` is deliberately not among them.
-pub const CONFIG_KEYS: &[&str] = &["appendonly", "maxmemory", "maxmemory-policy", "save"];
+pub const CONFIG_KEYS: &[&str] = &["appendonly", "maxmemory", "maxmemory-policy"];
 
 /// Whether an unauthenticated client is turned away.
 #[derive(Debug, Clone, PartialEq, Eq)]
