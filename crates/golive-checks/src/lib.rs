@@ -74,8 +74,19 @@ mod tests {
             assert!(slugs.insert(m.slug), "duplicate slug {}", m.slug);
             // The family is the code without its last three digits (`ENV`, `REDIS`, `S3`).
             let (letters, digits) = m.code.split_at(m.code.len().saturating_sub(3));
-            assert!(letters.starts_with(|ch: char| ch.is_ascii_uppercase()) && letters.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit()), "{}", m.code);
-            assert!(digits.len() == 3 && digits.chars().all(|ch| ch.is_ascii_digit()), "{} needs three digits", m.code);
+            assert!(
+                letters.starts_with(|ch: char| ch.is_ascii_uppercase())
+                    && letters
+                        .chars()
+                        .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit()),
+                "{}",
+                m.code
+            );
+            assert!(
+                digits.len() == 3 && digits.chars().all(|ch| ch.is_ascii_digit()),
+                "{} needs three digits",
+                m.code
+            );
             assert!(m.slug.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'), "{}", m.slug);
             for (name, text) in [("what", m.doc.what), ("why", m.doc.why), ("fix", m.doc.fix), ("example", m.doc.example)] {
                 assert!(text.trim().len() >= 20, "{} doc section {name} is too short", m.code);
