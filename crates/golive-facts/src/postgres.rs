@@ -222,7 +222,14 @@ pub async fn collect_pg(
     dsn: &str,
     ca_file: Option<&std::path::Path>,
 ) -> Result<PgFacts, FactError> {
-    let parsed = parse_dsn(dsn)?;
+    let mut parsed = parse_dsn(dsn)?;
+    // libpq's fallback for a DSN without a password.
+    if parsed.config.get_password().is_none()
+        && let Ok(pw) = std::env::var("PGPASSWORD")
+        && !pw.is_empty()
+    {
+        parsed.config.password(pw);
+    }
     let target = golive_core::redact::mask_url_password(dsn).unwrap_or_else(|| {
         if dsn.contains("://") {
             dsn.to_string()
