@@ -44,6 +44,12 @@ fn redis_checks_against_real_servers() {
     run.mentions("REDIS004", "NOAUTH");
     run.assert_no_secret(PASSWORD);
 
+    // TLS with a certificate golive does not trust (no ca_file): not reachable, never a pass.
+    let run = check(repo.path(), &env(&good_url, None), "REDIS001,REDIS007", &[]);
+    run.expect("REDIS001", "fail");
+    run.expect("REDIS007", "error");
+    run.assert_no_secret(PASSWORD);
+
     // A wrong password: unreachable for golive, the rest undecided.
     let wrong = format!("rediss://:wrong-{PASSWORD}@localhost:{}/0", good.port);
     let run = check(
