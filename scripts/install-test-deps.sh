@@ -8,11 +8,19 @@ set -euo pipefail
 DEBIAN_PACKAGES=(
   git
   nginx
+  # issue 5 infra: PostgreSQL, Redis, Prometheus and Alertmanager servers the tests start
+  postgresql
+  postgresql-contrib
+  redis-server
+  prometheus
+  prometheus-alertmanager
   openssl
 )
 
 # PyPI packages, as pip requirement strings.
 PYPI_PACKAGES=(
+  # issue 5 infra: an S3 API for the S3 collector's tests
+  "moto[server]"
 )
 
 SUDO=""
@@ -33,7 +41,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if [ "${#PYPI_PACKAGES[@]}" -gt 0 ]; then
-  python3 -m pip install --quiet --disable-pip-version-check "${PYPI_PACKAGES[@]}"
+  # A Debian system python refuses pip installs (PEP 668) unless told otherwise; a pyenv or
+  # venv python takes them as they are.
+  python3 -m pip install --quiet --disable-pip-version-check "${PYPI_PACKAGES[@]}" \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${PYPI_PACKAGES[@]}"
 fi
 
 echo "install-test-deps: ready"

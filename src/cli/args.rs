@@ -75,6 +75,10 @@ pub struct CheckArgs {
     /// Do not run these checks (same forms as --only).
     #[arg(long, value_delimiter = ',')]
     pub skip: Vec<String>,
+    /// Post a test alert to Alertmanager and check it becomes active (PROM006). The only
+    /// write golive ever makes to a target.
+    #[arg(long)]
+    pub send_test_alert: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -27,11 +27,12 @@ pub fn prepare(a: &CheckArgs) -> Result<Prepared, String> {
     if !root.is_dir() {
         return Err(format!("{} is not a directory", a.path.display()));
     }
-    let config = match &a.config {
+    let mut config = match &a.config {
         Some(p) => Config::load(p),
         None => Config::discover(&root),
     }
     .map_err(|e| e.to_string())?;
+    config.run.send_test_alert = a.send_test_alert;
     let registry = golive_checks::registry();
     let selection = Selection {
         only: a.only.clone(),

@@ -8,3 +8,14 @@ mod k8s_secrets;
 mod live;
 mod robustness;
 mod support;
+// issue 5 infra
+mod infra_bench;
+mod infra_hostile;
+mod infra_otel;
+mod infra_postgres;
+mod infra_prometheus;
+mod infra_redis;
+mod infra_s3;
+mod infra_support;
+mod infra_vault;
+mod servers;

@@ -130,6 +130,10 @@ pub struct RunConfig {
     pub deadline_secs: u64,
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,
+    /// Set by `golive check --send-test-alert` only (never from the file): allows the one
+    /// write golive makes, posting a test alert to Alertmanager.
+    #[serde(skip)]
+    pub send_test_alert: bool,
 }
 
 fn default_check_timeout() -> u64 {
@@ -148,6 +152,7 @@ impl Default for RunConfig {
             check_timeout_secs: default_check_timeout(),
             deadline_secs: default_deadline(),
             concurrency: default_concurrency(),
+            send_test_alert: false,
         }
     }
 }

@@ -1,0 +1,152 @@
+//! The repository's Alembic migration graph: every `versions/*.py` with a `revision` and a
+//! `down_revision`, and the heads (revisions no other revision revises).
+
+use crate::repo_index::RepoIndex;
+use golive_core::{Fact, FactError, Facts};
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+/// One migration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlembicRevision {
+    pub revision: String,
+    pub down_revisions: Vec<String>,
+    pub path: String,
+    pub line: u32,
+}
+
+/// The migration graph of the repository (possibly empty: no Alembic here).
+#[derive(Debug, Clone, Default)]
+pub struct AlembicGraph {
+    pub revisions: BTreeMap<String, AlembicRevision>,
+    /// Files under a `versions/` directory that look like migrations but could not be parsed.
+    pub unparsed: Vec<String>,
+}
+
+static REVISION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^revision(?:\s*:\s*[^=\n]+)?\s*=\s*['"]([^'"]+)['"]"#).expect("static regex")
+});
+static DOWN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^down_revision(?:\s*:\s*[^=\n]+)?\s*=\s*([^\n#]+)"#).expect("static regex")
+});
+static QUOTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"['"]([^'"]+)['"]"#).expect("static regex"));
+
+/// Parses one migration file's text; `None` when it has no `revision = "..."`.
+pub fn parse_migration(text: &str, path: &str) -> Option<AlembicRevision> {
+    let caps = REVISION.captures(text)?;
+    let m = caps.get(1)?;
+    let line = text[..m.start()].matches('\n').count() as u32 + 1;
+    let down_revisions = DOWN
+        .captures(text)
+        .and_then(|c| c.get(1))
+        .map(|d| {
+            QUOTED
+                .captures_iter(d.as_str())
+                .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(AlembicRevision {
+        revision: m.as_str().to_string(),
+        down_revisions,
+        path: path.to_string(),
+        line,
+    })
+}
+
+impl AlembicGraph {
+    pub fn from_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut g = AlembicGraph::default();
+        for (path, text) in files {
+            match parse_migration(text, path) {
+                Some(r) => {
+                    g.revisions.insert(r.revision.clone(), r);
+                }
+                None if text.contains("def upgrade") => g.unparsed.push(path.to_string()),
+                None => {}
+            }
+        }
+        g
+    }
+
+    /// Revisions that no other revision names as its down_revision.
+    pub fn heads(&self) -> Vec<&AlembicRevision> {
+        let referenced: BTreeSet<&str> = self
+            .revisions
+            .values()
+            .flat_map(|r| r.down_revisions.iter().map(String::as_str))
+            .collect();
+        self.revisions
+            .values()
+            .filter(|r| !referenced.contains(r.revision.as_str()))
+            .collect()
+    }
+
+    /// How many revisions lie between `from` (exclusive) and the heads: the pending ones.
+    /// `None` when `from` is not in the graph.
+    pub fn pending_after(&self, applied: &[String]) -> Option<usize> {
+        // Everything reachable downwards from an applied revision is applied too.
+        let mut done: BTreeSet<&str> = BTreeSet::new();
+        let mut stack: Vec<&str> = Vec::new();
+        for a in applied {
+            self.revisions.get(a)?;
+            stack.push(a);
+        }
+        while let Some(r) = stack.pop() {
+            if done.insert(r)
+                && let Some(rev) = self.revisions.get(r)
+            {
+                stack.extend(rev.down_revisions.iter().map(String::as_str));
+            }
+        }
+        Some(self.revisions.len() - done.len())
+    }
+}
+
+fn is_migration_path(rel: &str) -> bool {
+    rel.ends_with(".py")
+        && !rel.ends_with("__init__.py")
+        && rel
+            .rsplit_once('/')
+            .map(|(dir, _)| dir == "versions" || dir.ends_with("/versions"))
+            .unwrap_or(false)
+}
+
+#[async_trait::async_trait]
+impl Fact for AlembicGraph {
+    async fn collect(facts: &Facts) -> Result<Self, FactError> {
+        let index = facts.get::<RepoIndex>().await?;
+        let mut texts = Vec::new();
+        for f in index.files.iter().filter(|f| is_migration_path(&f.rel)) {
+            let text = index.read_text(&f.rel)?;
+            texts.push((f.rel.clone(), text));
+        }
+        Ok(AlembicGraph::from_files(
+            texts.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_old_and_typed_styles_and_finds_heads() {
+        let a = "revision = 'aaa111'\ndown_revision = None\ndef upgrade(): pass\n";
+        let b = "\"\"\"b\"\"\"\nrevision: str = \"bbb222\"\ndown_revision: Union[str, None] = \"aaa111\"\n";
+        let c = "revision = 'ccc333'\ndown_revision = ('bbb222',)\n";
+        let g = AlembicGraph::from_files([("v/a.py", a), ("v/b.py", b), ("v/c.py", c)]);
+        assert_eq!(g.revisions.len(), 3);
+        assert_eq!(g.revisions["bbb222"].line, 2);
+        let heads: Vec<&str> = g.heads().iter().map(|r| r.revision.as_str()).collect();
+        assert_eq!(heads, vec!["ccc333"]);
+        assert_eq!(g.pending_after(&["aaa111".into()]), Some(2));
+        assert_eq!(g.pending_after(&["ccc333".into()]), Some(0));
+        assert_eq!(g.pending_after(&["zzz".into()]), None);
+        assert!(is_migration_path("migrations/versions/001_init.py"));
+        assert!(!is_migration_path("app/versions.py"));
+    }
+}
