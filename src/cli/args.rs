@@ -43,6 +43,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Inspect the repository and write golive.toml and a starter PRODUCTION_CHECKLIST.md.
     Init(InitArgs),
+    /// Bind a markdown checklist's items to checks and show each binding and why.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,6 +75,13 @@ pub struct CheckArgs {
     /// Do not run these checks (same forms as --only).
     #[arg(long, value_delimiter = ',')]
     pub skip: Vec<String>,
+    /// Run a markdown checklist's bound checks and report by its sections (default: the
+    /// `checklist` of golive.toml, when set).
+    #[arg(long, value_name = "FILE.md")]
+    pub checklist: Option<PathBuf>,
+    /// With a checklist: tick each box that passed and append golive's result comment.
+    #[arg(long)]
+    pub write: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,4 +114,15 @@ pub struct InitArgs {
     /// Overwrite golive.toml and PRODUCTION_CHECKLIST.md when they exist.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The markdown checklist.
+    pub file: PathBuf,
+    /// Add the binder's bindings to the file as `<!-- golive: CODE -->` comments to review.
+    #[arg(long)]
+    pub write: bool,
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }

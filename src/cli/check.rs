@@ -2,11 +2,11 @@
 
 use super::args::{CheckArgs, ReportFormat};
 use super::style::Style;
+use golive_core::CheckResult;
 use golive_core::config::{Config, resolve_inputs};
 use golive_core::engine::{self, Limits, Selection};
 use golive_core::facts::{Facts, RunEnv};
 use golive_core::report::RunReport;
-use golive_core::CheckResult;
 use golive_report::TerminalOptions;
 use std::sync::Arc;
 use std::time::Instant;
@@ -63,7 +63,19 @@ pub fn run(a: CheckArgs, style: Style) -> i32 {
         Ok(p) => p,
         Err(e) => return super::fail_usage(e),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // issue 6 checklist: `--checklist FILE.md`, or golive.toml's `checklist`.
+    if let Some(path) = super::check_checklist::checklist_path(&a, &prepared) {
+        return super::check_checklist::run(&a, prepared, style, &path);
+    }
+    if a.write {
+        return super::fail_usage(
+            "--write needs a checklist: pass --checklist FILE.md or set `checklist` in golive.toml",
+        );
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => return super::fail_usage(format!("cannot start the runtime: {e}")),
     };

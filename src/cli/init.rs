@@ -1,1 +1,3 @@
-pub fn run(_a: super::args::InitArgs, _s: super::style::Style) -> i32 { 0 }
+pub fn run(_a: super::args::InitArgs, _s: super::style::Style) -> i32 {
+    0
+}

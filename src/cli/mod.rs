@@ -2,7 +2,10 @@
 
 mod args;
 mod check;
+mod check_checklist;
+mod checklist;
 mod explain;
+mod import;
 mod init;
 mod rules;
 mod style;
@@ -19,7 +22,11 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { EXIT_USAGE } else { EXIT_READY };
+            return if e.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_READY
+            };
         }
     };
     let style = style::Style::detect(cli.color, cli.quiet, cli.verbose);
@@ -28,6 +35,7 @@ pub fn main() -> i32 {
         args::Command::Rules(a) => rules::run(a),
         args::Command::Explain(a) => explain::run(a),
         args::Command::Init(a) => init::run(a, style),
+        args::Command::Import(a) => import::run(a),
     }
 }
 
@@ -40,7 +48,9 @@ pub fn fail_usage(message: impl std::fmt::Display) -> i32 {
 /// Writes `text` to `path`, or to standard output.
 pub fn emit(text: &str, path: Option<&std::path::Path>) -> Result<(), String> {
     match path {
-        Some(p) => std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display())),
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
         None => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();

@@ -27,7 +27,9 @@ pub fn run(a: RulesArgs) -> i32 {
                     })
                 })
                 .collect();
-            let mut s = serde_json::to_string_pretty(&json!({"schema": "golive.rules/v1", "checks": rows})).unwrap_or_default();
+            let mut s =
+                serde_json::to_string_pretty(&json!({"schema": "golive.rules/v1", "checks": rows}))
+                    .unwrap_or_default();
             s.push('\n');
             s
         }
@@ -38,7 +40,11 @@ pub fn run(a: RulesArgs) -> i32 {
                 let m = c.meta();
                 s.push_str(&format!(
                     "{:<9} {:<40} {:<14} {:<9} {}\n",
-                    m.code, m.slug, m.category.as_str(), m.severity.as_str(), m.summary
+                    m.code,
+                    m.slug,
+                    m.category.as_str(),
+                    m.severity.as_str(),
+                    m.summary
                 ));
             }
             s
@@ -74,9 +80,11 @@ fn write_docs(dir: &std::path::Path) -> Result<usize, String> {
     let registry = golive_checks::registry();
     for c in &registry {
         let p = dir.join(format!("{}.md", c.meta().code));
-        std::fs::write(&p, render_doc(c.meta())).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+        std::fs::write(&p, render_doc(c.meta()))
+            .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
     }
     let p = dir.join("README.md");
-    std::fs::write(&p, index_markdown()).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+    std::fs::write(&p, index_markdown())
+        .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
     Ok(registry.len())
 }

@@ -19,10 +19,17 @@ impl Style {
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => stdout_tty && !no_color && std::env::var("TERM").map_or(true, |t| t != "dumb"),
+            ColorChoice::Auto => {
+                stdout_tty && !no_color && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
         };
         let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
         let progress = !quiet && !in_ci && std::io::stderr().is_terminal();
-        Self { color, progress, quiet, verbose }
+        Self {
+            color,
+            progress,
+            quiet,
+            verbose,
+        }
     }
 }

@@ -30,7 +30,10 @@ pub fn run_check_on(code: &str, root: &Path, env_name: Option<&str>) -> CheckRes
     let plan = engine::plan(
         &registry,
         &config,
-        &Selection { only: vec![code.to_string()], skip: vec![] },
+        &Selection {
+            only: vec![code.to_string()],
+            skip: vec![],
+        },
     )
     .unwrap();
     assert_eq!(plan.len(), 1, "{code} selects one check");
@@ -39,14 +42,19 @@ pub fn run_check_on(code: &str, root: &Path, env_name: Option<&str>) -> CheckRes
     let run_env = RunEnv {
         root: root.to_path_buf(),
         environment: env.map(|e| e.name.clone()),
-        inputs: env.map(|e| golive_core::config::resolve_inputs(e, &lookup)).unwrap_or_default(),
+        inputs: env
+            .map(|e| golive_core::config::resolve_inputs(e, &lookup))
+            .unwrap_or_default(),
         env_files: env.map(|e| e.env_files.clone()).unwrap_or_default(),
         compose_files: env.map(|e| e.compose_files.clone()).unwrap_or_default(),
         manifests: env.map(|e| e.manifests.clone()).unwrap_or_default(),
         ca_file: None,
         config: Arc::new(config.clone()),
     };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let today = jiff::civil::date(2026, 11, 22);
     let mut results = rt.block_on(engine::run(
         plan,
@@ -73,20 +81,30 @@ fn check_fixture(code: &str, kind: &str, dir: &Path) -> Result<(), String> {
     let r = run_check_on(code, tmp.path(), expect.env.as_deref());
     let want = expect.status.unwrap_or_else(|| kind.to_string());
     if r.status.as_str() != want {
-        return Err(format!("{code}/{kind}: expected {want}, got {} ({})\n  evidence: {:?}", r.status, r.message, r.evidence));
+        return Err(format!(
+            "{code}/{kind}: expected {want}, got {} ({})\n  evidence: {:?}",
+            r.status, r.message, r.evidence
+        ));
     }
     if kind == "fail" && r.status == Status::Fail && r.locations.is_empty() {
-        return Err(format!("{code}/{kind}: a failing file check must report a location"));
+        return Err(format!(
+            "{code}/{kind}: a failing file check must report a location"
+        ));
     }
     let got: Vec<String> = r.locations.iter().map(|l| l.to_string()).collect();
     for loc in &expect.locations {
         if !got.contains(loc) {
-            return Err(format!("{code}/{kind}: expected location {loc}, got {got:?}"));
+            return Err(format!(
+                "{code}/{kind}: expected location {loc}, got {got:?}"
+            ));
         }
     }
     if let Some(m) = &expect.message_contains {
         if !r.message.contains(m.as_str()) {
-            return Err(format!("{code}/{kind}: message {:?} lacks {m:?}", r.message));
+            return Err(format!(
+                "{code}/{kind}: message {:?} lacks {m:?}",
+                r.message
+            ));
         }
     }
     Ok(())
@@ -113,6 +131,11 @@ fn every_file_check_has_pass_and_fail_fixtures_that_hold() {
             }
         }
     }
-    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     assert!(ran >= 2);
 }

@@ -56,7 +56,11 @@ pub fn git_commit_all(dir: &Path) {
             .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
             .output()
             .expect("git runs");
-        assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
+        assert!(
+            st.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&st.stderr)
+        );
     };
     git(&["init", "-q"]);
     git(&["add", "-A"]);

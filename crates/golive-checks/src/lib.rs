@@ -53,6 +53,14 @@ pub fn registry() -> Vec<&'static dyn Check> {
     DOMAINS.iter().flat_map(|d| d.iter().copied()).collect()
 }
 
+/// How the checklist binder uses this catalog: its fallback for variables no dedicated check
+/// is about (issue 6 checklist).
+pub fn binder_options() -> golive_core::checklist::binder::BinderOptions {
+    golive_core::checklist::binder::BinderOptions {
+        fallback: Some(vars::FALLBACK),
+    }
+}
+
 /// The check with this code (case-insensitive).
 pub fn find(code: &str) -> Option<&'static dyn Check> {
     registry()
@@ -73,11 +81,35 @@ mod tests {
             assert!(codes.insert(m.code), "duplicate code {}", m.code);
             assert!(slugs.insert(m.slug), "duplicate slug {}", m.slug);
             let letters = m.code.trim_end_matches(|ch: char| ch.is_ascii_digit());
-            assert!(!letters.is_empty() && letters.chars().all(|ch| ch.is_ascii_uppercase()), "{}", m.code);
-            assert_eq!(m.code.len() - letters.len(), 3, "{} needs three digits", m.code);
-            assert!(m.slug.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'), "{}", m.slug);
-            for (name, text) in [("what", m.doc.what), ("why", m.doc.why), ("fix", m.doc.fix), ("example", m.doc.example)] {
-                assert!(text.trim().len() >= 20, "{} doc section {name} is too short", m.code);
+            assert!(
+                !letters.is_empty() && letters.chars().all(|ch| ch.is_ascii_uppercase()),
+                "{}",
+                m.code
+            );
+            assert_eq!(
+                m.code.len() - letters.len(),
+                3,
+                "{} needs three digits",
+                m.code
+            );
+            assert!(
+                m.slug
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
+                "{}",
+                m.slug
+            );
+            for (name, text) in [
+                ("what", m.doc.what),
+                ("why", m.doc.why),
+                ("fix", m.doc.fix),
+                ("example", m.doc.example),
+            ] {
+                assert!(
+                    text.trim().len() >= 20,
+                    "{} doc section {name} is too short",
+                    m.code
+                );
             }
             assert!(!m.summary.is_empty());
         }

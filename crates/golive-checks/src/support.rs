@@ -15,7 +15,8 @@ pub async fn repo_index(cx: &CheckCx<'_>) -> Result<Arc<RepoIndex>, Outcome> {
 }
 
 /// The reason a production env-file check has nothing to look at.
-pub const NO_TARGET_ENV: &str = "no production env file found (.env.production, .env.prod*, or env_files in golive.toml)";
+pub const NO_TARGET_ENV: &str =
+    "no production env file found (.env.production, .env.prod*, or env_files in golive.toml)";
 
 /// Visits the effective entries of every target env file whose key satisfies `select`.
 /// Each visited file counts as inspected only when at least one key matched.
@@ -45,7 +46,12 @@ pub fn at(file: &EnvFile, entry: &EnvEntry) -> Location {
 
 /// true/false as config files write them; `None` for anything else.
 pub fn parse_bool(v: &str) -> Option<bool> {
-    match v.trim().trim_matches(['"', '\'']).to_ascii_lowercase().as_str() {
+    match v
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "true" | "1" | "yes" | "on" | "y" | "t" => Some(true),
         "false" | "0" | "no" | "off" | "n" | "f" | "" => Some(false),
         _ => None,
@@ -113,8 +119,14 @@ mod tests {
 
     #[test]
     fn lists() {
-        assert_eq!(split_list("[\"https://a\", \"https://b\"]"), vec!["https://a", "https://b"]);
-        assert_eq!(split_list("https://a,https://b"), vec!["https://a", "https://b"]);
+        assert_eq!(
+            split_list("[\"https://a\", \"https://b\"]"),
+            vec!["https://a", "https://b"]
+        );
+        assert_eq!(
+            split_list("https://a,https://b"),
+            vec!["https://a", "https://b"]
+        );
         assert_eq!(split_list("*"), vec!["*"]);
     }
 }

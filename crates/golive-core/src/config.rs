@@ -34,7 +34,11 @@ impl std::error::Error for InputError {}
 /// 1-based line of byte offset `pos` in `text`.
 pub fn line_of(text: &str, pos: usize) -> u32 {
     let pos = pos.min(text.len());
-    text.as_bytes()[..pos].iter().filter(|&&b| b == b'\n').count() as u32 + 1
+    text.as_bytes()[..pos]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u32
+        + 1
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -271,10 +275,7 @@ impl Config {
                 let d = d.into_inner();
                 if !environments.iter().any(|e| e.name == d) {
                     let names: Vec<&str> = environments.iter().map(|e| e.name.as_str()).collect();
-                    return Err(err(
-                        span,
-                        unknown_name_message("environment", &d, &names),
-                    ));
+                    return Err(err(span, unknown_name_message("environment", &d, &names)));
                 }
                 Some(d)
             }
@@ -290,12 +291,18 @@ impl Config {
                 return Err(err(span, "a waiver needs a reason".into()));
             }
             if w.by.trim().is_empty() {
-                return Err(err(span, "a waiver needs `by`: who accepted the deviation".into()));
+                return Err(err(
+                    span,
+                    "a waiver needs `by`: who accepted the deviation".into(),
+                ));
             }
             let until: jiff::civil::Date = w.until.trim().parse().map_err(|_| {
                 err(
                     span.clone(),
-                    format!("waiver `until` must be a date like 2026-12-31, got {:?}", w.until),
+                    format!(
+                        "waiver `until` must be a date like 2026-12-31, got {:?}",
+                        w.until
+                    ),
                 )
             })?;
             waivers.push(Waiver {
@@ -375,10 +382,7 @@ impl Config {
                 .map(Some)
                 .ok_or_else(|| {
                     if names.is_empty() {
-                        format!(
-                            "--env {r}: {} defines no environments",
-                            self.file_label()
-                        )
+                        format!("--env {r}: {} defines no environments", self.file_label())
                     } else {
                         unknown_name_message("environment", r, &names)
                     }
@@ -423,10 +427,7 @@ pub fn unknown_name_message(kind: &str, name: &str, known: &[&str]) -> String {
     match crate::suggest::did_you_mean(name, known) {
         Some(s) => format!("unknown {kind} `{name}` (did you mean `{s}`?)"),
         None if known.is_empty() => format!("unknown {kind} `{name}`"),
-        None => format!(
-            "unknown {kind} `{name}`; known: {}",
-            known.join(", ")
-        ),
+        None => format!("unknown {kind} `{name}`; known: {}", known.join(", ")),
     }
 }
 

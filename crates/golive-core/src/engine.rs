@@ -62,7 +62,10 @@ pub fn plan(
             return Err(PlanError::Config(InputError {
                 file: file.clone(),
                 line: Some(d.line),
-                message: format!("disable: {}", unknown_name_message("check", &d.code, &codes)),
+                message: format!(
+                    "disable: {}",
+                    unknown_name_message("check", &d.code, &codes)
+                ),
             }));
         }
     }
@@ -71,7 +74,10 @@ pub fn plan(
             return Err(PlanError::Config(InputError {
                 file: file.clone(),
                 line: Some(w.line),
-                message: format!("waiver: {}", unknown_name_message("check", &w.check, &codes)),
+                message: format!(
+                    "waiver: {}",
+                    unknown_name_message("check", &w.check, &codes)
+                ),
             }));
         }
     }
@@ -81,7 +87,11 @@ pub fn plan(
             return Err(PlanError::Config(InputError {
                 file: file.clone(),
                 line: Some(code.line),
-                message: format!("[checks.{}]: {}", code.code, unknown_name_message("check", &code.code, &codes)),
+                message: format!(
+                    "[checks.{}]: {}",
+                    code.code,
+                    unknown_name_message("check", &code.code, &codes)
+                ),
             }));
         };
         let meta = check.meta();
@@ -121,7 +131,8 @@ pub fn plan(
         if config.disable.iter().any(|d| d.code == meta.code) {
             continue;
         }
-        if !selection.only.is_empty() && !selection.only.iter().any(|s| matches_selector(*check, s)) {
+        if !selection.only.is_empty() && !selection.only.iter().any(|s| matches_selector(*check, s))
+        {
             continue;
         }
         if selection.skip.iter().any(|s| matches_selector(*check, s)) {
@@ -185,35 +196,36 @@ pub async fn run(
 ) -> Vec<CheckResult> {
     let run_deadline = tokio::time::Instant::now() + limits.deadline;
     let limits = limits.clone();
-    let mut results: Vec<(usize, CheckResult)> = futures::stream::iter(plan.into_iter().enumerate())
-        .map(|(idx, planned)| {
-            let facts = facts.clone();
-            let limits = limits.clone();
-            async move {
-                let started = Instant::now();
-                let outcome = run_one(&planned, &facts, &limits, run_deadline).await;
-                let outcome = apply_waivers(planned.check.meta().code, outcome, waivers, today);
-                let meta = planned.check.meta();
-                let result = CheckResult {
-                    check: Some(meta.code.to_string()),
-                    slug: Some(meta.slug.to_string()),
-                    category: meta.category,
-                    severity: meta.severity,
-                    status: outcome.status,
-                    message: outcome.message,
-                    item: planned.item.clone(),
-                    locations: outcome.locations,
-                    evidence: outcome.evidence,
-                    fix: outcome.fix,
-                    duration_ms: started.elapsed().as_millis() as u64,
-                };
-                on_result(&result);
-                (idx, result)
-            }
-        })
-        .buffer_unordered(limits.concurrency)
-        .collect()
-        .await;
+    let mut results: Vec<(usize, CheckResult)> =
+        futures::stream::iter(plan.into_iter().enumerate())
+            .map(|(idx, planned)| {
+                let facts = facts.clone();
+                let limits = limits.clone();
+                async move {
+                    let started = Instant::now();
+                    let outcome = run_one(&planned, &facts, &limits, run_deadline).await;
+                    let outcome = apply_waivers(planned.check.meta().code, outcome, waivers, today);
+                    let meta = planned.check.meta();
+                    let result = CheckResult {
+                        check: Some(meta.code.to_string()),
+                        slug: Some(meta.slug.to_string()),
+                        category: meta.category,
+                        severity: meta.severity,
+                        status: outcome.status,
+                        message: outcome.message,
+                        item: planned.item.clone(),
+                        locations: outcome.locations,
+                        evidence: outcome.evidence,
+                        fix: outcome.fix,
+                        duration_ms: started.elapsed().as_millis() as u64,
+                    };
+                    on_result(&result);
+                    (idx, result)
+                }
+            })
+            .buffer_unordered(limits.concurrency)
+            .collect()
+            .await;
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
 }
@@ -235,7 +247,9 @@ async fn run_one(
             None => {
                 return Outcome::skipped(match &env.environment {
                     Some(name) => format!("needs {input}, which environment {name} does not set"),
-                    None => format!("needs {input}: no environment selected (set one in golive.toml)"),
+                    None => {
+                        format!("needs {input}: no environment selected (set one in golive.toml)")
+                    }
                 });
             }
         }
@@ -286,15 +300,15 @@ pub fn apply_waivers(
         return outcome;
     };
     if w.until < today {
-        outcome
-            .evidence
-            .push(format!("waiver by {} expired on {}: {}", w.by, w.until, w.reason));
+        outcome.evidence.push(format!(
+            "waiver by {} expired on {}: {}",
+            w.by, w.until, w.reason
+        ));
         return outcome;
     }
-    outcome.evidence.insert(
-        0,
-        format!("was {}: {}", outcome.status, outcome.message),
-    );
+    outcome
+        .evidence
+        .insert(0, format!("was {}: {}", outcome.status, outcome.message));
     outcome.status = Status::Waived;
     outcome.message = format!("waived by {} until {}: {}", w.by, w.until, w.reason);
     outcome

@@ -170,7 +170,9 @@ mod tests {
         let mut handles = Vec::new();
         for _ in 0..8 {
             let f = facts.clone();
-            handles.push(tokio::spawn(async move { f.get::<Counted>().await.map(|c| c.0) }));
+            handles.push(tokio::spawn(async move {
+                f.get::<Counted>().await.map(|c| c.0)
+            }));
         }
         for h in handles {
             assert_eq!(h.await.unwrap(), Ok(0));

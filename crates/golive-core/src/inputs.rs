@@ -69,10 +69,7 @@ pub enum InputValue {
 
 /// Expands `${VAR}` and `${VAR:-default}` from `lookup`. `$$` is a literal `$`.
 /// An unset variable without a default is an error naming it.
-pub fn expand_vars(
-    text: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
-) -> Result<String, String> {
+pub fn expand_vars(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(pos) = rest.find('$') {
@@ -89,18 +86,17 @@ pub fn expand_vars(
             continue;
         };
         let Some(close) = body_and_rest.find('}') else {
-            return Err(format!("unclosed ${{ in {:?}", crate::redact::display_value(text)));
+            return Err(format!(
+                "unclosed ${{ in {:?}",
+                crate::redact::display_value(text)
+            ));
         };
         let body = &body_and_rest[..close];
         let (name, default) = match body.split_once(":-") {
             Some((n, d)) => (n, Some(d)),
             None => (body, None),
         };
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(format!("invalid variable name {name:?} in ${{...}}"));
         }
         match lookup(name).filter(|v| !v.is_empty()) {

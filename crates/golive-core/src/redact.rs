@@ -61,7 +61,10 @@ pub fn redact(value: &str) -> String {
     }
     if len >= 16 {
         let head: String = value.chars().take(2).collect();
-        format!("[redacted len={len} \"{}…\" fp={fp}]", escape_display(&head))
+        format!(
+            "[redacted len={len} \"{}…\" fp={fp}]",
+            escape_display(&head)
+        )
     } else {
         format!("[redacted len={len} fp={fp}]")
     }
@@ -183,7 +186,11 @@ mod tests {
 
     #[test]
     fn redaction_never_contains_the_value() {
-        for v in ["change-me", "hunter2", "a-very-long-secret-value-0123456789"] {
+        for v in [
+            "change-me",
+            "hunter2",
+            "a-very-long-secret-value-0123456789",
+        ] {
             let r = redact(v);
             assert!(!r.contains(v), "{r}");
             assert!(r.contains(&format!("len={}", v.chars().count())));
@@ -237,7 +244,10 @@ mod tests {
         let tok = "ghp_9aB3kLmN0pQrStUvWxYz12345678AbCdEfGh";
         assert!(!display_value(tok).contains(tok));
         assert_eq!(display_value("true"), "true");
-        assert_eq!(display_value("https://app.example.com"), "https://app.example.com");
+        assert_eq!(
+            display_value("https://app.example.com"),
+            "https://app.example.com"
+        );
         assert_eq!(display_value("a\u{1b}[31m"), "a\\u{1b}[31m");
     }
 }

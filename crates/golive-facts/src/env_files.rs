@@ -1,7 +1,9 @@
 //! The environment files of the repository and the environment, parsed, with their role.
 
 use crate::envfile::{ParsedEnv, parse};
-use crate::repo_index::{FileKind, RepoIndex, is_env_file_name, is_test_or_example_path, read_text_capped};
+use crate::repo_index::{
+    FileKind, RepoIndex, is_env_file_name, is_test_or_example_path, read_text_capped,
+};
 use golive_core::{Fact, FactError, Facts};
 
 /// What a file is for.
@@ -83,16 +85,19 @@ pub fn is_production_name(name: &str) -> bool {
 }
 
 pub fn is_production_value(v: &str) -> bool {
-    matches!(v.trim().to_ascii_lowercase().as_str(), "production" | "prod")
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "production" | "prod"
+    )
 }
 
 impl EnvFiles {
-    pub fn discover(
-        index: &RepoIndex,
-        configured: &[String],
-    ) -> Self {
+    pub fn discover(index: &RepoIndex, configured: &[String]) -> Self {
         let root = &index.root;
-        let mut rels: Vec<String> = index.of_kind(FileKind::EnvFile).map(|f| f.rel.clone()).collect();
+        let mut rels: Vec<String> = index
+            .of_kind(FileKind::EnvFile)
+            .map(|f| f.rel.clone())
+            .collect();
         // Env files are usually git-ignored, so the index does not see them: look at the root.
         if let Ok(rd) = std::fs::read_dir(root) {
             for entry in rd.flatten() {
@@ -147,7 +152,10 @@ impl EnvFiles {
                     format!("{} says production at line {}", e.key, e.line),
                 )
             } else {
-                (EnvRole::Other, "not production by name or content".to_string())
+                (
+                    EnvRole::Other,
+                    "not production by name or content".to_string(),
+                )
             };
             files.push(EnvFile {
                 rel,
@@ -204,7 +212,8 @@ mod tests {
         std::fs::write(root.join("tests/.env.prod"), "DEBUG=true\n").unwrap();
         let index = RepoIndex::build(root).unwrap();
         let ef = EnvFiles::discover(&index, &[]);
-        let roles: Vec<(&str, EnvRole)> = ef.files.iter().map(|f| (f.rel.as_str(), f.role)).collect();
+        let roles: Vec<(&str, EnvRole)> =
+            ef.files.iter().map(|f| (f.rel.as_str(), f.role)).collect();
         assert_eq!(
             roles,
             vec![

@@ -71,7 +71,11 @@ pub fn parse(text: &str) -> ParsedEnv {
     while i < lines.len() {
         let line_no = (i + 1) as u32;
         let raw = lines[i].strip_suffix('\r').unwrap_or(lines[i]);
-        let raw = if i == 0 { raw.trim_start_matches('\u{feff}') } else { raw };
+        let raw = if i == 0 {
+            raw.trim_start_matches('\u{feff}')
+        } else {
+            raw
+        };
         i += 1;
         let trimmed = raw.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {

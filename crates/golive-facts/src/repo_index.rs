@@ -250,7 +250,9 @@ pub fn classify(rel: &str) -> FileKind {
     }
     let is_yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
     if is_yaml
-        && (lower.starts_with("docker-compose") || lower.starts_with("compose.") || lower.starts_with("compose-"))
+        && (lower.starts_with("docker-compose")
+            || lower.starts_with("compose.")
+            || lower.starts_with("compose-"))
     {
         return FileKind::Compose;
     }
@@ -277,7 +279,11 @@ pub fn classify(rel: &str) -> FileKind {
         "cargo.toml" => return FileKind::DependencyManifest(Ecosystem::Cargo),
         "cargo.lock" => return FileKind::Lockfile(Ecosystem::Cargo),
         "package.json" => return FileKind::DependencyManifest(Ecosystem::Npm),
-        "package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock" | "pnpm-lock.yaml" | "bun.lockb"
+        "package-lock.json"
+        | "npm-shrinkwrap.json"
+        | "yarn.lock"
+        | "pnpm-lock.yaml"
+        | "bun.lockb"
         | "bun.lock" => return FileKind::Lockfile(Ecosystem::Npm),
         "pyproject.toml" | "pipfile" | "setup.py" | "setup.cfg" => {
             return FileKind::DependencyManifest(Ecosystem::PythonProject);
@@ -360,7 +366,10 @@ mod tests {
         std::fs::write(root.join("README.md"), "# x").unwrap();
         let idx = RepoIndex::build(root).unwrap();
         let rels: Vec<&str> = idx.files.iter().map(|f| f.rel.as_str()).collect();
-        assert_eq!(rels, vec![".github/workflows/ci.yml", ".gitignore", "README.md"]);
+        assert_eq!(
+            rels,
+            vec![".github/workflows/ci.yml", ".gitignore", "README.md"]
+        );
         assert!(idx.get("README.md").is_some());
     }
 }

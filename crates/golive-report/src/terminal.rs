@@ -19,22 +19,46 @@ struct Paint(bool);
 
 impl Paint {
     fn red(&self, s: &str) -> String {
-        if self.0 { s.red().bold().to_string() } else { s.to_string() }
+        if self.0 {
+            s.red().bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn green(&self, s: &str) -> String {
-        if self.0 { s.green().to_string() } else { s.to_string() }
+        if self.0 {
+            s.green().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn yellow(&self, s: &str) -> String {
-        if self.0 { s.yellow().to_string() } else { s.to_string() }
+        if self.0 {
+            s.yellow().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn magenta(&self, s: &str) -> String {
-        if self.0 { s.magenta().to_string() } else { s.to_string() }
+        if self.0 {
+            s.magenta().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn dim(&self, s: &str) -> String {
-        if self.0 { s.dimmed().to_string() } else { s.to_string() }
+        if self.0 {
+            s.dimmed().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn bold(&self, s: &str) -> String {
-        if self.0 { s.bold().to_string() } else { s.to_string() }
+        if self.0 {
+            s.bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn status(&self, s: Status) -> String {
         let (sym, word) = symbol(s);
@@ -138,7 +162,11 @@ fn quick_status(out: &mut String, report: &RunReport, p: &Paint) {
 
 fn attention(out: &mut String, report: &RunReport, p: &Paint, verbose: bool) {
     let shown = |r: &CheckResult| {
-        verbose || matches!(r.status, Status::Fail | Status::Error | Status::Warn | Status::Waived)
+        verbose
+            || matches!(
+                r.status,
+                Status::Fail | Status::Error | Status::Warn | Status::Waived
+            )
     };
     for (cat, _) in report.categories() {
         let mut rows: Vec<&CheckResult> = report
@@ -154,7 +182,11 @@ fn attention(out: &mut String, report: &RunReport, p: &Paint, verbose: bool) {
         for r in rows {
             let code = r.check.as_deref().unwrap_or("manual");
             let slug = r.slug.as_deref().unwrap_or("");
-            let gate = if is_blocking(r, &report.gate) { p.red(" blocks deploy") } else { String::new() };
+            let gate = if is_blocking(r, &report.gate) {
+                p.red(" blocks deploy")
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
                 "  {} {} {} [{}]{gate}",
@@ -165,7 +197,11 @@ fn attention(out: &mut String, report: &RunReport, p: &Paint, verbose: bool) {
             );
             let _ = writeln!(out, "      {}", r.message);
             if let Some(item) = &r.item {
-                let _ = writeln!(out, "      item: {} ({}:{})", item.text, item.source, item.line);
+                let _ = writeln!(
+                    out,
+                    "      item: {} ({}:{})",
+                    item.text, item.source, item.line
+                );
             }
             if r.status == Status::Pass || r.status == Status::Skipped {
                 continue;
@@ -174,10 +210,19 @@ fn attention(out: &mut String, report: &RunReport, p: &Paint, verbose: bool) {
                 let _ = writeln!(out, "      {} {loc}", p.dim("at"));
             }
             if r.locations.len() > 10 {
-                let _ = writeln!(out, "      {} {} more locations", p.dim("…"), r.locations.len() - 10);
+                let _ = writeln!(
+                    out,
+                    "      {} {} more locations",
+                    p.dim("…"),
+                    r.locations.len() - 10
+                );
             }
             // Evidence lines that only repeat "location: message" add nothing when there is one.
-            let evidence: Vec<&String> = r.evidence.iter().filter(|e| !(r.locations.len() == 1 && e.ends_with(&r.message))).collect();
+            let evidence: Vec<&String> = r
+                .evidence
+                .iter()
+                .filter(|e| !(r.locations.len() == 1 && e.ends_with(&r.message)))
+                .collect();
             for e in evidence.iter().take(10) {
                 let _ = writeln!(out, "      {} {e}", p.dim("·"));
             }

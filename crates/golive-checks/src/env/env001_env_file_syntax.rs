@@ -1,7 +1,9 @@
 use crate::support::env_files;
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Location, Outcome, Severity, Status,
+};
 use golive_facts::EnvRole;
 use golive_facts::repo_index::is_test_or_example_path;
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Location, Outcome, Severity, Status};
 
 pub struct EnvFileSyntax;
 
@@ -54,7 +56,11 @@ impl Check for EnvFileSyntax {
             }
             findings.inspected();
             if let Some(err) = &file.read_error {
-                findings.push(Status::Error, format!("cannot read: {err}"), Some(Location::file(file.rel.clone())));
+                findings.push(
+                    Status::Error,
+                    format!("cannot read: {err}"),
+                    Some(Location::file(file.rel.clone())),
+                );
                 continue;
             }
             for e in &file.parsed.errors {
@@ -64,7 +70,11 @@ impl Check for EnvFileSyntax {
                 let list: Vec<String> = lines.iter().map(u32::to_string).collect();
                 let last = lines.last().copied().unwrap_or(1);
                 findings.warn(
-                    format!("{key} is assigned {} times (lines {}); the last one wins", lines.len(), list.join(", ")),
+                    format!(
+                        "{key} is assigned {} times (lines {}); the last one wins",
+                        lines.len(),
+                        list.join(", ")
+                    ),
                     Location::line(file.rel.clone(), last),
                 );
             }

@@ -1,6 +1,8 @@
 use crate::support::{NO_TARGET_ENV, at, env_files};
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Location, Outcome, Severity};
 use golive_core::redact::display_value;
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Location, Outcome, Severity,
+};
 use golive_facts::env_files::{environment_name_keys, is_production_value};
 
 pub struct EnvironmentIsProduction;
@@ -25,7 +27,13 @@ development code paths.",
     },
     params: &[],
     requires: &[],
-    keywords: &["ENVIRONMENT", "APP_ENV", "NODE_ENV", "RAILS_ENV", "production"],
+    keywords: &[
+        "ENVIRONMENT",
+        "APP_ENV",
+        "NODE_ENV",
+        "RAILS_ENV",
+        "production",
+    ],
 };
 
 #[async_trait::async_trait]
@@ -45,20 +53,32 @@ impl Check for EnvironmentIsProduction {
             findings.inspected();
             let mut any = false;
             for key in environment_name_keys() {
-                let Some(entry) = file.parsed.get(key) else { continue };
+                let Some(entry) = file.parsed.get(key) else {
+                    continue;
+                };
                 any = true;
                 let ok = is_production_value(&entry.value)
-                    || selected.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(entry.value.trim()));
+                    || selected
+                        .as_deref()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(entry.value.trim()));
                 if !ok {
                     findings.fail(
-                        format!("{} is \"{}\", not production", entry.key, display_value(&entry.value)),
+                        format!(
+                            "{} is \"{}\", not production",
+                            entry.key,
+                            display_value(&entry.value)
+                        ),
                         at(file, entry),
                     );
                 }
             }
             if !any {
                 findings.warn(
-                    format!("{} sets no environment name ({})", file.rel, environment_name_keys()[..3].join(", ")),
+                    format!(
+                        "{} sets no environment name ({})",
+                        file.rel,
+                        environment_name_keys()[..3].join(", ")
+                    ),
                     Location::file(file.rel.clone()),
                 );
             }

@@ -22,7 +22,13 @@ production misconfiguration in the seed checklists.",
     },
     params: &[],
     requires: &[],
-    keywords: &["DEBUG", "DEBUG=false", "debug mode", "FLASK_DEBUG", "APP_DEBUG"],
+    keywords: &[
+        "DEBUG",
+        "DEBUG=false",
+        "debug mode",
+        "FLASK_DEBUG",
+        "APP_DEBUG",
+    ],
 };
 
 pub fn is_debug_key(key: &str) -> bool {
@@ -42,18 +48,30 @@ impl Check for DebugOff {
             Err(o) => return o,
         };
         let mut findings = Findings::new();
-        visit_target_vars(&files, &mut findings, is_debug_key, |file, e, f| {
-            match parse_bool(&e.value) {
+        visit_target_vars(
+            &files,
+            &mut findings,
+            is_debug_key,
+            |file, e, f| match parse_bool(&e.value) {
                 Some(false) => {}
-                Some(true) => f.fail(format!("{} is \"{}\"", e.key, display_value(&e.value)), at(file, e)),
-                None => f.warn(
-                    format!("{} is \"{}\", not a boolean; check what it enables", e.key, display_value(&e.value)),
+                Some(true) => f.fail(
+                    format!("{} is \"{}\"", e.key, display_value(&e.value)),
                     at(file, e),
                 ),
-            }
-        });
+                None => f.warn(
+                    format!(
+                        "{} is \"{}\", not a boolean; check what it enables",
+                        e.key,
+                        display_value(&e.value)
+                    ),
+                    at(file, e),
+                ),
+            },
+        );
         if findings.inspected_count() == 0 && files.targets().next().is_some() {
-            return Outcome::skipped("no production env file sets DEBUG or a *_DEBUG switch; the application's default applies");
+            return Outcome::skipped(
+                "no production env file sets DEBUG or a *_DEBUG switch; the application's default applies",
+            );
         }
         findings.into_outcome("debug switches are off", NO_TARGET_ENV, "set DEBUG=false")
     }

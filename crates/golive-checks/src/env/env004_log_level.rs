@@ -1,6 +1,9 @@
 use crate::support::{NO_TARGET_ENV, at, env_files, visit_target_vars};
 use golive_core::redact::display_value;
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Outcome, ParamKind, ParamSpec,
+    Severity,
+};
 
 pub struct LogLevel;
 
@@ -27,7 +30,13 @@ that are kept for months and read by many people; it also multiplies log volume 
         help: "the lowest acceptable level: debug, info, warning or error",
     }],
     requires: &[],
-    keywords: &["LOG_LEVEL", "LOG_LEVEL=info", "debug logging", "log level", "RUST_LOG"],
+    keywords: &[
+        "LOG_LEVEL",
+        "LOG_LEVEL=info",
+        "debug logging",
+        "log level",
+        "RUST_LOG",
+    ],
 };
 
 /// Rank of a level name; higher is quieter.
@@ -39,15 +48,18 @@ pub fn level_rank(level: &str) -> Option<u8> {
         "notice" => 3,
         "warn" | "warning" => 4,
         "error" | "err" => 5,
-        "critical" | "crit" | "fatal" | "alert" | "emergency" | "panic" | "off" | "none" | "silent" => 6,
+        "critical" | "crit" | "fatal" | "alert" | "emergency" | "panic" | "off" | "none"
+        | "silent" => 6,
         _ => return None,
     })
 }
 
 fn is_level_key(key: &str) -> bool {
     let k = key.to_ascii_uppercase();
-    matches!(k.as_str(), "LOG_LEVEL" | "LOGLEVEL" | "LOGGING_LEVEL" | "RUST_LOG")
-        || k.ends_with("_LOG_LEVEL")
+    matches!(
+        k.as_str(),
+        "LOG_LEVEL" | "LOGLEVEL" | "LOGGING_LEVEL" | "RUST_LOG"
+    ) || k.ends_with("_LOG_LEVEL")
         || k.ends_with("__LOG_LEVEL")
         || k.ends_with("_LOGLEVEL")
 }
@@ -76,7 +88,10 @@ impl Check for LogLevel {
                     let level = directive.rsplit('=').next().unwrap_or(directive);
                     if let Some(r) = level_rank(level) {
                         if r < min {
-                            f.fail(format!("RUST_LOG \"{shown}\" enables {} logging", level.trim()), at(file, e));
+                            f.fail(
+                                format!("RUST_LOG \"{shown}\" enables {} logging", level.trim()),
+                                at(file, e),
+                            );
                             return;
                         }
                     }
@@ -84,13 +99,21 @@ impl Check for LogLevel {
                 return;
             }
             match level_rank(&e.value) {
-                Some(r) if r < min => f.fail(format!("{} is \"{shown}\", below {min_name}", e.key), at(file, e)),
+                Some(r) if r < min => f.fail(
+                    format!("{} is \"{shown}\", below {min_name}", e.key),
+                    at(file, e),
+                ),
                 Some(_) => {}
-                None => f.warn(format!("{} is \"{shown}\", not a level golive knows", e.key), at(file, e)),
+                None => f.warn(
+                    format!("{} is \"{shown}\", not a level golive knows", e.key),
+                    at(file, e),
+                ),
             }
         });
         if findings.inspected_count() == 0 && files.targets().next().is_some() {
-            return Outcome::skipped("no production env file sets LOG_LEVEL; the application's default applies");
+            return Outcome::skipped(
+                "no production env file sets LOG_LEVEL; the application's default applies",
+            );
         }
         findings.into_outcome(
             format!("log levels are {min_name} or above"),

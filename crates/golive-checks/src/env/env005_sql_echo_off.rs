@@ -21,12 +21,19 @@ password hashes, tokens and payment data end up in log storage, and every query 
     },
     params: &[],
     requires: &[],
-    keywords: &["SQLALCHEMY_ECHO", "SQLALCHEMY_ECHO=false", "DB_ECHO", "query logging", "echo"],
+    keywords: &[
+        "SQLALCHEMY_ECHO",
+        "SQLALCHEMY_ECHO=false",
+        "DB_ECHO",
+        "query logging",
+        "echo",
+    ],
 };
 
 fn is_echo_key(key: &str) -> bool {
     let k = key.to_ascii_uppercase();
-    let dbish = k.contains("SQL") || k.contains("DB") || k.contains("DATABASE") || k.contains("TYPEORM");
+    let dbish =
+        k.contains("SQL") || k.contains("DB") || k.contains("DATABASE") || k.contains("TYPEORM");
     dbish && (k.ends_with("ECHO") || k.ends_with("_LOGGING") || k.ends_with("LOG_QUERIES"))
 }
 
@@ -42,14 +49,35 @@ impl Check for SqlEchoOff {
             Err(o) => return o,
         };
         let mut findings = Findings::new();
-        visit_target_vars(&files, &mut findings, is_echo_key, |file, e, f| match parse_bool(&e.value) {
-            Some(false) => {}
-            Some(true) => f.fail(format!("{} is \"{}\"", e.key, display_value(&e.value)), at(file, e)),
-            None => f.warn(format!("{} is \"{}\", not a boolean", e.key, display_value(&e.value)), at(file, e)),
-        });
+        visit_target_vars(
+            &files,
+            &mut findings,
+            is_echo_key,
+            |file, e, f| match parse_bool(&e.value) {
+                Some(false) => {}
+                Some(true) => f.fail(
+                    format!("{} is \"{}\"", e.key, display_value(&e.value)),
+                    at(file, e),
+                ),
+                None => f.warn(
+                    format!(
+                        "{} is \"{}\", not a boolean",
+                        e.key,
+                        display_value(&e.value)
+                    ),
+                    at(file, e),
+                ),
+            },
+        );
         if findings.inspected_count() == 0 && files.targets().next().is_some() {
-            return Outcome::skipped("no production env file sets a SQL echo switch; the application's default applies");
+            return Outcome::skipped(
+                "no production env file sets a SQL echo switch; the application's default applies",
+            );
         }
-        findings.into_outcome("SQL echo is off", NO_TARGET_ENV, "set SQLALCHEMY_ECHO=false")
+        findings.into_outcome(
+            "SQL echo is off",
+            NO_TARGET_ENV,
+            "set SQLALCHEMY_ECHO=false",
+        )
     }
 }

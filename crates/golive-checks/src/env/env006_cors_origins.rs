@@ -23,7 +23,13 @@ serves, call the API from a user's browser. With credentials allowed, that page 
     },
     params: &[],
     requires: &[],
-    keywords: &["CORS", "CORS_ORIGINS", "CORS_ALLOWED_ORIGINS", "origins", "wildcard"],
+    keywords: &[
+        "CORS",
+        "CORS_ORIGINS",
+        "CORS_ALLOWED_ORIGINS",
+        "origins",
+        "wildcard",
+    ],
 };
 
 fn is_origin_key(key: &str) -> bool {
@@ -48,12 +54,20 @@ pub fn is_local_origin(origin: &str) -> bool {
         .next()
         .unwrap_or("");
     let host = if host.starts_with('[') {
-        host.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
+        host.split(']')
+            .next()
+            .map(|h| format!("{h}]"))
+            .unwrap_or_default()
     } else {
         host.split(':').next().unwrap_or("").to_string()
     };
     let h = host.to_ascii_lowercase();
-    h == "localhost" || h.ends_with(".localhost") || h.starts_with("127.") || h == "0.0.0.0" || h == "[::1]" || h == "[::]"
+    h == "localhost"
+        || h.ends_with(".localhost")
+        || h.starts_with("127.")
+        || h == "0.0.0.0"
+        || h == "[::1]"
+        || h == "[::]"
 }
 
 #[async_trait::async_trait]
@@ -75,7 +89,14 @@ impl Check for CorsOrigins {
             |file, e, f| {
                 if is_allow_all_key(&e.key) {
                     if parse_bool(&e.value) == Some(true) {
-                        f.fail(format!("{} is \"{}\": every origin is allowed", e.key, display_value(&e.value)), at(file, e));
+                        f.fail(
+                            format!(
+                                "{} is \"{}\": every origin is allowed",
+                                e.key,
+                                display_value(&e.value)
+                            ),
+                            at(file, e),
+                        );
                     }
                     return;
                 }
@@ -84,9 +105,15 @@ impl Check for CorsOrigins {
                     if origin == "*" || origin.contains("://*") || origin == "null" {
                         f.fail(format!("{} allows \"{shown}\"", e.key), at(file, e));
                     } else if is_local_origin(&origin) {
-                        f.fail(format!("{} allows the local origin \"{shown}\"", e.key), at(file, e));
+                        f.fail(
+                            format!("{} allows the local origin \"{shown}\"", e.key),
+                            at(file, e),
+                        );
                     } else if origin.starts_with("http://") {
-                        f.warn(format!("{} allows \"{shown}\" over plain http", e.key), at(file, e));
+                        f.warn(
+                            format!("{} allows \"{shown}\" over plain http", e.key),
+                            at(file, e),
+                        );
                     }
                 }
             },
@@ -106,7 +133,13 @@ impl Check for CorsOrigins {
 mod tests {
     #[test]
     fn local_origins() {
-        for o in ["http://localhost:3000", "localhost", "http://127.0.0.1:8000", "http://[::1]:80", "http://app.localhost"] {
+        for o in [
+            "http://localhost:3000",
+            "localhost",
+            "http://127.0.0.1:8000",
+            "http://[::1]:80",
+            "http://app.localhost",
+        ] {
             assert!(super::is_local_origin(o), "{o}");
         }
         for o in ["https://app.example.com", "https://localhost.example.com"] {

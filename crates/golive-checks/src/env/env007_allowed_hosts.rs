@@ -26,7 +26,10 @@ poisoning and requests routed to internal virtual hosts. `*` turns it off.",
 
 fn is_hosts_key(key: &str) -> bool {
     let k = key.to_ascii_uppercase();
-    k == "ALLOWED_HOSTS" || k == "TRUSTED_HOSTS" || k.ends_with("_ALLOWED_HOSTS") || k.ends_with("_TRUSTED_HOSTS")
+    k == "ALLOWED_HOSTS"
+        || k == "TRUSTED_HOSTS"
+        || k.ends_with("_ALLOWED_HOSTS")
+        || k.ends_with("_TRUSTED_HOSTS")
 }
 
 #[async_trait::async_trait]
@@ -44,14 +47,29 @@ impl Check for AllowedHosts {
         visit_target_vars(&files, &mut findings, is_hosts_key, |file, e, f| {
             let hosts = split_list(&e.value);
             if hosts.iter().any(|h| h == "*") {
-                f.fail(format!("{} allows every host (\"{}\")", e.key, display_value(&e.value)), at(file, e));
-            } else if !hosts.is_empty() && hosts.iter().all(|h| super::env006_cors_origins::is_local_origin(h)) {
+                f.fail(
+                    format!(
+                        "{} allows every host (\"{}\")",
+                        e.key,
+                        display_value(&e.value)
+                    ),
+                    at(file, e),
+                );
+            } else if !hosts.is_empty()
+                && hosts
+                    .iter()
+                    .all(|h| super::env006_cors_origins::is_local_origin(h))
+            {
                 f.warn(format!("{} lists only local hosts", e.key), at(file, e));
             }
         });
         if findings.inspected_count() == 0 && files.targets().next().is_some() {
             return Outcome::skipped("no production env file sets ALLOWED_HOSTS or TRUSTED_HOSTS");
         }
-        findings.into_outcome("host allow-lists are explicit", NO_TARGET_ENV, "list the production host names instead of *")
+        findings.into_outcome(
+            "host allow-lists are explicit",
+            NO_TARGET_ENV,
+            "list the production host names instead of *",
+        )
     }
 }

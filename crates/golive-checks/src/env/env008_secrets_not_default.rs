@@ -25,28 +25,130 @@ databases and object stores to anyone who tries the vendor password.",
     },
     params: &[],
     requires: &[],
-    keywords: &["SECRET_KEY", "password", "defaults", "secrets", "change-me", "not using defaults", "POSTGRES_PASSWORD", "REDIS_PASSWORD"],
+    keywords: &[
+        "SECRET_KEY",
+        "password",
+        "defaults",
+        "secrets",
+        "change-me",
+        "not using defaults",
+        "POSTGRES_PASSWORD",
+        "REDIS_PASSWORD",
+    ],
 };
 
 const EXACT_DEFAULTS: &[&str] = &[
-    "changeme", "change-me", "change_me", "changethis", "change-this", "changeit", "secret", "secretkey",
-    "secret-key", "secret_key", "password", "passw0rd", "password1", "password123", "pass", "admin",
-    "administrator", "root", "toor", "minioadmin", "minio123", "postgres", "mysql", "redis", "guest",
-    "default", "test", "testing", "example", "sample", "demo", "dev", "development", "local", "letmein",
-    "qwerty", "123456", "12345678", "123456789", "1234567890", "abc123", "foobar", "foo", "bar", "todo",
-    "tbd", "fixme", "none", "null", "nil", "undefined", "placeholder", "replaceme", "replace-me",
-    "insecure", "notsecret", "not-a-secret", "supersecret", "super-secret", "mysecret", "my-secret",
-    "keyboardcat", "keyboard cat", "s3cr3t", "hunter2", "xxx", "xxxx", "...",
+    "changeme",
+    "change-me",
+    "change_me",
+    "changethis",
+    "change-this",
+    "changeit",
+    "secret",
+    "secretkey",
+    "secret-key",
+    "secret_key",
+    "password",
+    "passw0rd",
+    "password1",
+    "password123",
+    "pass",
+    "admin",
+    "administrator",
+    "root",
+    "toor",
+    "minioadmin",
+    "minio123",
+    "postgres",
+    "mysql",
+    "redis",
+    "guest",
+    "default",
+    "test",
+    "testing",
+    "example",
+    "sample",
+    "demo",
+    "dev",
+    "development",
+    "local",
+    "letmein",
+    "qwerty",
+    "123456",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "abc123",
+    "foobar",
+    "foo",
+    "bar",
+    "todo",
+    "tbd",
+    "fixme",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "placeholder",
+    "replaceme",
+    "replace-me",
+    "insecure",
+    "notsecret",
+    "not-a-secret",
+    "supersecret",
+    "super-secret",
+    "mysecret",
+    "my-secret",
+    "keyboardcat",
+    "keyboard cat",
+    "s3cr3t",
+    "hunter2",
+    "xxx",
+    "xxxx",
+    "...",
 ];
 
 const MARKERS: &[&str] = &[
-    "change-me", "changeme", "change_me", "change-this", "change_this", "changethis", "replace-me",
-    "replace_me", "replaceme", "replace-with", "replace_with", "your-", "your_", "placeholder",
-    "insecure", "dummy", "example", "not-secure", "notsecure", "generate", "fill-in", "fill_in", "todo",
-    "fixme", "<", "${",
+    "change-me",
+    "changeme",
+    "change_me",
+    "change-this",
+    "change_this",
+    "changethis",
+    "replace-me",
+    "replace_me",
+    "replaceme",
+    "replace-with",
+    "replace_with",
+    "your-",
+    "your_",
+    "placeholder",
+    "insecure",
+    "dummy",
+    "example",
+    "not-secure",
+    "notsecure",
+    "generate",
+    "fill-in",
+    "fill_in",
+    "todo",
+    "fixme",
+    "<",
+    "${",
 ];
 
-const PREFIXES: &[&str] = &["dev-", "dev_", "test-", "test_", "local-", "local_", "django-insecure", "sk_test_", "pk_test_", "rk_test_"];
+const PREFIXES: &[&str] = &[
+    "dev-",
+    "dev_",
+    "test-",
+    "test_",
+    "local-",
+    "local_",
+    "django-insecure",
+    "sk_test_",
+    "pk_test_",
+    "rk_test_",
+];
 
 /// Why `value` is a placeholder or well-known default, or `None` when it is not one.
 pub fn default_reason(value: &str) -> Option<&'static str> {
@@ -87,12 +189,18 @@ impl Check for SecretsNotDefault {
         let mut findings = Findings::new();
         visit_target_vars(&files, &mut findings, is_secret_name, |file, e, f| {
             if let Some(why) = default_reason(&e.value) {
-                let shown = if e.value.trim().is_empty() { String::new() } else { format!(" {}", redact(&e.value)) };
+                let shown = if e.value.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", redact(&e.value))
+                };
                 f.fail(format!("{} {why}{shown}", e.key), at(file, e));
             }
         });
         if findings.inspected_count() == 0 && files.targets().next().is_some() {
-            return Outcome::skipped("no production env file sets a secret-named variable (they may come from a secret store)");
+            return Outcome::skipped(
+                "no production env file sets a secret-named variable (they may come from a secret store)",
+            );
         }
         findings.into_outcome(
             "secret variables are set and are not defaults",
@@ -108,10 +216,24 @@ mod tests {
 
     #[test]
     fn defaults_and_placeholders() {
-        for v in ["change-me", "CHANGEME", "", "minioadmin", "dev-secret-change-me", "<generated-secret>", "your-secret-key", "aaaaaaaa", "django-insecure-abc", "sk_test_123"] {
+        for v in [
+            "change-me",
+            "CHANGEME",
+            "",
+            "minioadmin",
+            "dev-secret-change-me",
+            "<generated-secret>",
+            "your-secret-key",
+            "aaaaaaaa",
+            "django-insecure-abc",
+            "sk_test_123",
+        ] {
             assert!(default_reason(v).is_some(), "{v}");
         }
-        for v in ["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "Tr0ub4dor&3-horse-battery"] {
+        for v in [
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "Tr0ub4dor&3-horse-battery",
+        ] {
             assert_eq!(default_reason(v), None, "{v}");
         }
     }

@@ -1,6 +1,9 @@
 use crate::support::{NO_TARGET_ENV, at, env_files, name_matches, visit_target_vars};
 use golive_core::redact::{redact, shannon_bits_per_char};
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Outcome, ParamKind, ParamSpec, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Outcome, ParamKind, ParamSpec,
+    Severity,
+};
 
 pub struct SecretEntropy;
 
@@ -24,7 +27,12 @@ sign a token for any user. RFC 7518 asks for a key at least as long as the hash 
         example: "```\n# fails: about 60 bits\nJWT_SECRET=my-company-jwt-2024\n# passes\nJWT_SECRET=6b1f0c9e3d2a…(64 hex characters)\n```",
     },
     params: &[
-        ParamSpec { name: "min_bits", kind: ParamKind::Int, default: "256", help: "minimum estimated entropy in bits" },
+        ParamSpec {
+            name: "min_bits",
+            kind: ParamKind::Int,
+            default: "256",
+            help: "minimum estimated entropy in bits",
+        },
         ParamSpec {
             name: "keys",
             kind: ParamKind::List,
@@ -33,7 +41,14 @@ sign a token for any user. RFC 7518 asks for a key at least as long as the hash 
         },
     ],
     requires: &[],
-    keywords: &["entropy", "256 bits", "cryptographically random", "JWT_SECRET", "SECRET_KEY", "min bits"],
+    keywords: &[
+        "entropy",
+        "256 bits",
+        "cryptographically random",
+        "JWT_SECRET",
+        "SECRET_KEY",
+        "min bits",
+    ],
 };
 
 /// Estimated entropy of a secret, in bits: length times the bits per character of the
@@ -49,7 +64,9 @@ pub fn estimate_bits(value: &str) -> f64 {
     let lower = v.chars().any(|c| c.is_ascii_lowercase());
     let upper = v.chars().any(|c| c.is_ascii_uppercase());
     let digit = v.chars().any(|c| c.is_ascii_digit());
-    let b64 = v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'));
+    let b64 = v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'));
     let per_char: f64 = if is_digits {
         10f64.log2()
     } else if is_hex {
@@ -97,7 +114,11 @@ impl Check for SecretEntropy {
                 let bits = estimate_bits(&e.value);
                 if bits < min_bits {
                     f.fail(
-                        format!("{} has about {bits:.0} bits of entropy, under {min_bits:.0} {}", e.key, redact(&e.value)),
+                        format!(
+                            "{} has about {bits:.0} bits of entropy, under {min_bits:.0} {}",
+                            e.key,
+                            redact(&e.value)
+                        ),
                         at(file, e),
                     );
                 }

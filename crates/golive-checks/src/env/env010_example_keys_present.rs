@@ -1,5 +1,7 @@
 use crate::support::env_files;
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Location, Outcome, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Location, Outcome, Severity,
+};
 use golive_facts::EnvFile;
 
 pub struct ExampleKeysPresent;
@@ -24,12 +26,21 @@ from the template).",
     },
     params: &[],
     requires: &[],
-    keywords: &[".env.example", "env vars set", "required env vars", "environment variables"],
+    keywords: &[
+        ".env.example",
+        "env vars set",
+        "required env vars",
+        "environment variables",
+    ],
 };
 
 /// The template that describes `target`: same directory first, production-specific first.
 fn template_for<'a>(target: &EnvFile, templates: &[&'a EnvFile]) -> Option<&'a EnvFile> {
-    let dir = |rel: &str| rel.rfind('/').map(|i| rel[..i].to_string()).unwrap_or_default();
+    let dir = |rel: &str| {
+        rel.rfind('/')
+            .map(|i| rel[..i].to_string())
+            .unwrap_or_default()
+    };
     let tdir = dir(&target.rel);
     let mut candidates: Vec<&&EnvFile> = templates.iter().filter(|t| dir(&t.rel) == tdir).collect();
     if candidates.is_empty() {
@@ -61,13 +72,18 @@ impl Check for ExampleKeysPresent {
         let mut findings = Findings::new();
         let mut compared = Vec::new();
         for target in targets {
-            let Some(template) = template_for(target, &templates) else { continue };
+            let Some(template) = template_for(target, &templates) else {
+                continue;
+            };
             findings.inspected();
             compared.push(format!("{} against {}", target.rel, template.rel));
             for entry in template.parsed.effective() {
                 if target.parsed.get(&entry.key).is_none() {
                     findings.fail(
-                        format!("{} is listed in {} but not set in {}", entry.key, template.rel, target.rel),
+                        format!(
+                            "{} is listed in {} but not set in {}",
+                            entry.key, template.rel, target.rel
+                        ),
                         Location::line(template.rel.clone(), entry.line),
                     );
                 }
@@ -78,7 +94,9 @@ impl Check for ExampleKeysPresent {
             "no .env.example (or other template) to compare the production env file with",
             "add the missing keys to the production env file",
         );
-        outcome.evidence.extend(compared.into_iter().map(|c| format!("compared {c}")));
+        outcome
+            .evidence
+            .extend(compared.into_iter().map(|c| format!("compared {c}")));
         outcome
     }
 }

@@ -1,6 +1,8 @@
 use crate::support::env_files;
 use golive_core::redact::is_secret_name;
-use golive_core::{Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Location, Outcome, Severity};
+use golive_core::{
+    Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Location, Outcome, Severity,
+};
 use golive_facts::GitFiles;
 
 pub struct ProductionFileNotCommitted;
@@ -24,7 +26,13 @@ and load production values from the secret store or the deploy platform.",
     },
     params: &[],
     requires: &[],
-    keywords: &["committed", "gitignore", ".env in production", "not in code", "no .env"],
+    keywords: &[
+        "committed",
+        "gitignore",
+        ".env in production",
+        "not in code",
+        "no .env",
+    ],
 };
 
 #[async_trait::async_trait]
@@ -65,7 +73,10 @@ impl Check for ProductionFileNotCommitted {
                     Location::line(file.rel.clone(), e.line),
                 ),
                 None => findings.warn(
-                    format!("{} is committed to git (no secret-named values in it)", file.rel),
+                    format!(
+                        "{} is committed to git (no secret-named values in it)",
+                        file.rel
+                    ),
                     Location::file(file.rel.clone()),
                 ),
             }

@@ -1,0 +1,788 @@
+//! The automatic binder. It knows no check by name: everything comes from each check's
+//! metadata — its `keywords` (classified by shape: variables, `KEY=value` assignments, paths,
+//! headers, files, commands and settings, phrases, words), its slug's domain, and its
+//! parameters' names and units. See CONTRIBUTING.md, "Keywords for the binder".
+//!
+//! Scoring, per check: a keyword that meets a concrete subject of the item (an inline code
+//! span or an upper-case variable in the text) scores 3; a phrase found in the item's words
+//! scores 2 (1.5 when it needs the section's words); an upper-case word (`CORS`) 1.5; a single
+//! word 1; the check's domain (its slug's first part) in the section adds 1. A check binds at
+//! 3 or more. Each subject goes to the best-scoring checks that claim it. When in doubt the
+//! item stays manual and the reason says why.
+
+use super::binding::{Bound, Explicit, validate};
+use super::features::{self, Dir, Quantity, Shape, contains_seq, param_unit, quantities, words};
+use super::{Checklist, Item, ItemKind};
+use crate::check::Check;
+use crate::config::InputError;
+use crate::params::{ParamKind, ParamValue};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// What the binder needs besides the registry.
+#[derive(Clone, Copy, Default)]
+pub struct BinderOptions {
+    /// The generic "variable has value" check (params `name`, `value`, `absent`, `not`), used
+    /// for an item that names a variable no dedicated check is about.
+    pub fallback: Option<&'static dyn Check>,
+}
+
+/// How an item is answered.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    Bound(Vec<Bound>),
+    Manual(String),
+    Group,
+}
+
+#[derive(Debug, Clone)]
+pub struct ItemBinding {
+    pub decision: Decision,
+    /// From a `<!-- golive: ... -->` comment rather than the binder.
+    pub explicit: bool,
+}
+
+/// Binds every item: explicit comments are validated (the first error is returned, at its
+/// file and line), the rest go through the binder.
+pub fn bind_checklist(
+    cl: &Checklist,
+    registry: &[&'static dyn Check],
+    opts: BinderOptions,
+    file: &str,
+) -> Result<Vec<ItemBinding>, InputError> {
+    cl.items
+        .iter()
+        .map(|item| {
+            if let Some(e) = &item.explicit {
+                return explicit_decision(e, item, registry, file);
+            }
+            Ok(ItemBinding {
+                decision: bind_item(item, registry, opts),
+                explicit: false,
+            })
+        })
+        .collect()
+}
+
+fn explicit_decision(
+    e: &Explicit,
+    item: &Item,
+    registry: &[&'static dyn Check],
+    file: &str,
+) -> Result<ItemBinding, InputError> {
+    let bound = validate(e, registry, file)?;
+    let decision = if e.manual {
+        Decision::Manual("marked manual by its binding comment".into())
+    } else if item.kind == ItemKind::Group && bound.is_empty() {
+        Decision::Group
+    } else {
+        Decision::Bound(bound)
+    };
+    Ok(ItemBinding {
+        decision,
+        explicit: true,
+    })
+}
+
+#[derive(Debug, Clone)]
+struct Subject {
+    shape: Shape,
+    text: String,
+    /// `NAME` is NOT set / is absent.
+    absent: bool,
+    /// `NAME` is NOT `value`.
+    not_value: Option<String>,
+}
+
+impl Subject {
+    /// A concrete thing the item is about, which some check must verify for the item to be bound.
+    fn concrete(&self) -> bool {
+        match &self.shape {
+            Shape::Assign { key, .. } => key.chars().any(|c| c.is_ascii_alphabetic()),
+            Shape::Name { has_underscore, .. } => *has_underscore,
+            Shape::Path(_) | Shape::Header { .. } | Shape::File(_) => true,
+            Shape::Words(w) => {
+                w.len() >= 2 && w[0].chars().all(|c| c.is_ascii_alphabetic()) && w[0].len() > 1
+            }
+            Shape::Word(_) => false,
+        }
+    }
+    fn key(&self) -> Option<&str> {
+        match &self.shape {
+            Shape::Assign { key, .. } => Some(key),
+            Shape::Name { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+}
+
+fn rx(cell: &'static OnceLock<regex::Regex>, pat: &str) -> &'static regex::Regex {
+    cell.get_or_init(|| regex::Regex::new(pat).unwrap_or_else(|_| unreachable!()))
+}
+
+const HUMAN: &[&str] = &[
+    "approval",
+    "approve",
+    "approved",
+    "sign-off",
+    "signoff",
+    "sign off",
+    "signed off",
+    "stakeholder",
+    "notified",
+    "communicated",
+    "on-call",
+    "oncall",
+    "escalation",
+    "review",
+    "reviewed",
+    "drill",
+    "feedback",
+    "training",
+    "decide",
+    "agreed",
+    "meeting",
+    "lessons learned",
+    "manually",
+    "walkthrough",
+    "interview",
+    "announce",
+];
+
+const JUDGEMENT: &[&str] = &[
+    "appropriate",
+    "appropriately",
+    "correctly",
+    "intended",
+    "for expected",
+    "adequate",
+    "acceptable",
+    "optimized",
+    "optimised",
+    "tuned",
+    "sized",
+    "reasonable",
+    "properly",
+    "sufficient",
+    "as needed",
+    "if needed",
+    "if applicable",
+    "where appropriate",
+    "accurate",
+    "reflects",
+    "points to",
+    "if any",
+    "if used",
+    "if possible",
+    "preferred",
+    "recommended",
+];
+
+const CLAIMS_MORE: &[&str] = &[
+    "match", "matches", "contains", "contain", "points", "resolves", "only", "unique", "rotated",
+    "strong",
+];
+
+const PRESENCE: &[&str] = &[
+    "set",
+    "defined",
+    "present",
+    "configured",
+    "provided",
+    "populated",
+    "exported",
+    "exist",
+];
+
+fn find_marker<'a>(text_lower: &str, list: &[&'a str]) -> Option<&'a str> {
+    let w = words(text_lower);
+    list.iter().copied().find(|m| {
+        if m.contains(' ') || m.contains('-') {
+            let mw = words(m);
+            contains_seq(&w, &mw) || text_lower.contains(m)
+        } else {
+            w.iter().any(|x| x == &features::stem(m))
+        }
+    })
+}
+
+fn subjects(item: &Item) -> Vec<Subject> {
+    static SET_TO: OnceLock<regex::Regex> = OnceLock::new();
+    static NOT_SET: OnceLock<regex::Regex> = OnceLock::new();
+    static NOT_VAL: OnceLock<regex::Regex> = OnceLock::new();
+    static SEE: OnceLock<regex::Regex> = OnceLock::new();
+    static PROSE_ASSIGN: OnceLock<regex::Regex> = OnceLock::new();
+    static PROSE_NAME: OnceLock<regex::Regex> = OnceLock::new();
+    let raw = &item.text;
+    let mut out: Vec<Subject> = Vec::new();
+    let mut skip: Vec<String> = Vec::new();
+    for c in rx(&SEE, r"(?i)\b(?:see|cf\.|per|referenced by)\s+`([^`]+)`").captures_iter(raw) {
+        skip.push(c[1].to_string());
+    }
+    for c in rx(
+        &SET_TO,
+        r"`([A-Z][A-Z0-9_]*)`\s+(?:is\s+|are\s+)?(?:set\s+to|=|equals?)\s+`([^`]+)`",
+    )
+    .captures_iter(raw)
+    {
+        out.push(Subject {
+            text: format!("{}={}", &c[1], &c[2]),
+            shape: Shape::Assign {
+                key: c[1].to_string(),
+                value: c[2].trim().to_string(),
+            },
+            absent: false,
+            not_value: None,
+        });
+        skip.push(c[1].to_string());
+        skip.push(c[2].to_string());
+    }
+    let absent: Vec<String> = rx(
+        &NOT_SET,
+        r"(?i)`([A-Z][A-Z0-9_]*)`\s+(?:is\s+)?(?:not\s+(?:set|defined|present)|unset|absent)",
+    )
+    .captures_iter(raw)
+    .map(|c| c[1].to_string())
+    .collect();
+    let mut not_values: Vec<(String, String)> = Vec::new();
+    for c in rx(
+        &NOT_VAL,
+        r"`([A-Z][A-Z0-9_]*)`\s+(?:is\s+)?(?:NOT|not)\s+`([^`]+)`",
+    )
+    .captures_iter(raw)
+    {
+        not_values.push((c[1].to_string(), c[2].to_string()));
+        skip.push(c[2].to_string());
+    }
+    let push = |text: &str, out: &mut Vec<Subject>| {
+        let t = text.trim();
+        if t.is_empty() || skip.iter().any(|s| s == t) || out.iter().any(|s| s.text == t) {
+            return;
+        }
+        let shape = features::shape(t);
+        let key = match &shape {
+            Shape::Name { name, .. } => Some(name.clone()),
+            _ => None,
+        };
+        out.push(Subject {
+            text: t.to_string(),
+            absent: key.as_ref().is_some_and(|k| absent.contains(k)),
+            not_value: key.as_ref().and_then(|k| {
+                not_values
+                    .iter()
+                    .find(|(n, _)| n == k)
+                    .map(|(_, v)| v.clone())
+            }),
+            shape,
+        });
+    };
+    for c in &item.code {
+        push(c, &mut out);
+    }
+    let full = item.full_plain();
+    for c in rx(&PROSE_ASSIGN, r"\b([A-Z][A-Z0-9_]*)=([A-Za-z0-9_.:/-]+)").captures_iter(&full) {
+        push(c[0].trim_end_matches(['.', ':', ',', ';']), &mut out);
+    }
+    for m in rx(&PROSE_NAME, r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b").find_iter(&full) {
+        if !out.iter().any(|s| s.key() == Some(m.as_str())) {
+            push(m.as_str(), &mut out);
+        }
+    }
+    out
+}
+
+#[derive(Debug, Default, Clone)]
+struct Score {
+    /// Points that need no subject (phrases, words, prose paths and headers, domain).
+    loose: f64,
+    /// Subject index -> (points, keyword that met it).
+    subjects: BTreeMap<usize, (f64, String)>,
+    /// The best loose evidence, for the reason.
+    loose_why: Vec<String>,
+    params: BTreeMap<String, ParamValue>,
+    /// Consumed a value the item states (an assignment value or a quantity).
+    anchored: bool,
+    /// Subjects whose stated value this check cannot verify.
+    rejected: Vec<usize>,
+}
+
+impl Score {
+    fn total(&self) -> f64 {
+        self.loose + self.subjects.values().map(|(p, _)| p).sum::<f64>()
+    }
+}
+
+fn bool_of(v: &str) -> Option<bool> {
+    match v
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+fn values_equal(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+        || matches!((bool_of(a), bool_of(b)), (Some(x), Some(y)) if x == y)
+}
+
+fn score_check(
+    check: &'static dyn Check,
+    item: &Item,
+    subs: &[Subject],
+    item_words: &[String],
+    ctx_words: &[String],
+    section_words: &[String],
+    prose_tokens: &[String],
+) -> Score {
+    let meta = check.meta();
+    let mut s = Score::default();
+    let kw_shapes: Vec<(&str, Shape)> = meta
+        .keywords
+        .iter()
+        .map(|k| (*k, features::shape(k)))
+        .collect();
+    let met = |s: &mut Score, idx: usize, pts: f64, kw: &str| {
+        let e = s.subjects.entry(idx).or_insert((0.0, kw.to_string()));
+        if pts > e.0 {
+            *e = (pts, kw.to_string());
+        }
+    };
+    for (kw, ks) in &kw_shapes {
+        let mut hit = false;
+        for (i, sub) in subs.iter().enumerate() {
+            let m = match (ks, &sub.shape) {
+                (Shape::Assign { key, .. }, Shape::Assign { key: k2, .. })
+                | (Shape::Assign { key, .. }, Shape::Name { name: k2, .. })
+                | (Shape::Name { name: key, .. }, Shape::Assign { key: k2, .. })
+                | (Shape::Name { name: key, .. }, Shape::Name { name: k2, .. }) => {
+                    key.eq_ignore_ascii_case(k2)
+                }
+                (Shape::Path(p), Shape::Path(p2)) => p == p2 || p2.starts_with(&format!("{p}?")),
+                (Shape::Header { name, .. }, Shape::Header { name: n2, .. }) => {
+                    name.eq_ignore_ascii_case(n2)
+                }
+                (Shape::File(f), Shape::File(f2)) => f.eq_ignore_ascii_case(f2),
+                (Shape::Words(w), Shape::Words(w2)) => w2.starts_with(w),
+                (Shape::Word(w), Shape::Words(w2)) => w2.first() == Some(w),
+                (Shape::Word(w), Shape::Word(w2)) => {
+                    w == w2 && w.chars().any(|c| c.is_ascii_alphabetic()) && w.len() > 2
+                }
+                (Shape::Word(w), Shape::Assign { key, .. }) => key.eq_ignore_ascii_case(w),
+                (Shape::Words(w), Shape::Assign { key, value }) => {
+                    w.len() == 2
+                        && key.eq_ignore_ascii_case(&w[0])
+                        && value.eq_ignore_ascii_case(&w[1])
+                }
+                _ => false,
+            };
+            if m {
+                met(&mut s, i, 3.0, kw);
+                hit = true;
+            }
+        }
+        if hit {
+            continue;
+        }
+        match ks {
+            Shape::Name {
+                name,
+                has_underscore: false,
+            } => {
+                if prose_tokens.iter().any(|t| t == name) {
+                    s.loose += 1.5;
+                    s.loose_why.push(format!("the word {name}"));
+                }
+            }
+            Shape::Path(p) | Shape::File(p) => {
+                if prose_tokens.iter().any(|t| t.eq_ignore_ascii_case(p)) {
+                    s.loose += 2.0;
+                    s.loose_why.push(format!("`{p}` in the text"));
+                }
+            }
+            Shape::Header { name, .. } => {
+                if prose_tokens.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+                    s.loose += 2.0;
+                    s.loose_why.push(format!("the header {name} in the text"));
+                }
+            }
+            Shape::Words(_) => {
+                let kw_words = words(kw);
+                if contains_seq(item_words, &kw_words) {
+                    s.loose += 2.0;
+                    s.loose_why.push(format!("the words \"{kw}\""));
+                } else if contains_seq(ctx_words, &kw_words) {
+                    s.loose += 1.5;
+                    s.loose_why
+                        .push(format!("the words \"{kw}\" (with the section)"));
+                }
+            }
+            Shape::Word(w) => {
+                let st = features::stem(w);
+                if item_words.iter().any(|x| *x == st) {
+                    s.loose += 1.0;
+                    s.loose_why.push(format!("the word \"{w}\""));
+                }
+            }
+            _ => {}
+        }
+    }
+    if s.total() > 0.0 {
+        let domain = meta.slug.split('-').next().unwrap_or("");
+        if !domain.is_empty() && section_words.iter().any(|w| w == domain) {
+            s.loose += 1.0;
+            s.loose_why.push(format!("the section names {domain}"));
+        }
+    }
+    // Stated values: an assignment must be one this check verifies.
+    let subject_ids: Vec<usize> = s.subjects.keys().copied().collect();
+    for i in subject_ids {
+        let Shape::Assign { key, value } = &subs[i].shape else {
+            continue;
+        };
+        let mut accepted = false;
+        for (_, ks) in &kw_shapes {
+            let Shape::Assign { key: k, value: v } = ks else {
+                continue;
+            };
+            if !k.eq_ignore_ascii_case(key) {
+                continue;
+            }
+            if values_equal(v, value) {
+                accepted = true;
+                s.anchored = true;
+                break;
+            }
+            if let Some(p) = meta.params.iter().find(|p| {
+                matches!(p.kind, ParamKind::Str | ParamKind::List)
+                    && p.default.eq_ignore_ascii_case(v)
+            }) {
+                if let Ok(pv) = ParamValue::parse(p.kind, value) {
+                    s.params.insert(p.name.to_string(), pv);
+                    accepted = true;
+                    s.anchored = true;
+                    break;
+                }
+            }
+        }
+        if !accepted {
+            let vw = value.to_ascii_lowercase();
+            accepted = kw_shapes
+                .iter()
+                .any(|(_, ks)| matches!(ks, Shape::Word(w) if *w == vw));
+            if accepted {
+                s.anchored = true;
+            }
+        }
+        if !accepted {
+            s.subjects.remove(&i);
+            s.rejected.push(i);
+        }
+    }
+    let _ = item;
+    s
+}
+
+/// Applies the item's stated quantities to a check's parameters by unit and direction.
+/// Returns an error text when a stated bound has no parameter to go to, or is ambiguous.
+fn apply_quantities(
+    check: &'static dyn Check,
+    qs: &[Quantity],
+    item_words: &[String],
+    params: &mut BTreeMap<String, ParamValue>,
+) -> Result<bool, String> {
+    let meta = check.meta();
+    let mut anchored = false;
+    for q in qs {
+        let candidates: Vec<(&crate::params::ParamSpec, f64)> = meta
+            .params
+            .iter()
+            .filter(|p| matches!(p.kind, ParamKind::Int | ParamKind::Float))
+            .filter_map(|p| {
+                let (unit, dir, scale) = param_unit(p.name)?;
+                let dir_ok = match (dir, q.dir) {
+                    (Some(a), b) if b != Dir::Exact => a == b,
+                    _ => true,
+                };
+                (unit == q.unit && dir_ok).then_some((p, scale))
+            })
+            .collect();
+        let chosen = match candidates.len() {
+            0 => {
+                if q.dir != Dir::Exact {
+                    return Err(format!(
+                        "states a bound ({}) that {} has no parameter for",
+                        q.text, meta.code
+                    ));
+                }
+                continue;
+            }
+            1 => candidates[0],
+            _ => {
+                // Prefer the parameter whose name shares a word with the text (p95, health).
+                let ctx: Vec<String> = q.context.iter().chain(item_words.iter()).cloned().collect();
+                let named: Vec<_> = candidates
+                    .iter()
+                    .filter(|(p, _)| {
+                        p.name.split('_').any(|part| {
+                            part.len() > 1
+                                && part != "max"
+                                && part != "min"
+                                && ctx.iter().any(|w| w == part)
+                        })
+                    })
+                    .collect();
+                match named.as_slice() {
+                    [one] => **one,
+                    _ => {
+                        return Err(format!(
+                            "states {} but {} has several parameters it could mean",
+                            q.text, meta.code
+                        ));
+                    }
+                }
+            }
+        };
+        let (spec, scale) = chosen;
+        let v = q.value * scale;
+        let pv = match spec.kind {
+            ParamKind::Int => ParamValue::Int(v.round() as i64),
+            _ => ParamValue::Float(v),
+        };
+        params.insert(spec.name.to_string(), pv);
+        anchored = true;
+    }
+    Ok(anchored)
+}
+
+/// Binds one item without an explicit comment.
+pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptions) -> Decision {
+    if item.kind == ItemKind::Group {
+        return Decision::Group;
+    }
+    let own_lower =
+        format!("{} {}", item.title.as_deref().unwrap_or(""), item.plain).to_ascii_lowercase();
+    if let Some(m) = find_marker(&own_lower, HUMAN) {
+        return Decision::Manual(format!(
+            "asks for a person (\"{m}\"): record it with a sign-off"
+        ));
+    }
+    let full = item.full_plain();
+    let subs = subjects(item);
+    let item_words = words(&full);
+    let section_text = item.section.join(" ");
+    let section_words = words(&section_text);
+    let ctx_words = words(&format!("{section_text} {full}"));
+    let prose_tokens: Vec<String> = full
+        .split(|c: char| c.is_whitespace() || "(),;:*\"'`[]{}!?".contains(c))
+        .map(|t| t.trim_end_matches('.').to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let judgement = find_marker(&full.to_ascii_lowercase(), JUDGEMENT);
+    let qs = quantities(&full);
+
+    // Pass 1: raw scores.
+    let mut scores: Vec<(&'static dyn Check, Score)> = registry
+        .iter()
+        .filter(|c| opts.fallback.is_none_or(|f| f.meta().code != c.meta().code))
+        .map(|c| {
+            (
+                *c,
+                score_check(
+                    *c,
+                    item,
+                    &subs,
+                    &item_words,
+                    &ctx_words,
+                    &section_words,
+                    &prose_tokens,
+                ),
+            )
+        })
+        .filter(|(_, s)| s.total() > 0.0)
+        .collect();
+    // Pass 2: a subject goes to the best-scoring checks that claim it.
+    for i in 0..subs.len() {
+        let best = scores
+            .iter()
+            .filter(|(_, s)| s.subjects.contains_key(&i))
+            .map(|(_, s)| s.total())
+            .fold(0.0_f64, f64::max);
+        for (_, s) in scores.iter_mut() {
+            if s.subjects.contains_key(&i) && s.total() < best {
+                s.subjects.remove(&i);
+            }
+        }
+    }
+    let mut bound: Vec<Bound> = Vec::new();
+    let mut dropped: Vec<String> = Vec::new();
+    let mut weak: Vec<String> = Vec::new();
+    let mut claimed: Vec<usize> = Vec::new();
+    scores.sort_by(|a, b| b.1.total().total_cmp(&a.1.total()));
+    for (check, mut s) in scores {
+        let code = check.meta().code;
+        if s.total() < 3.0 {
+            weak.push(code.to_string());
+            continue;
+        }
+        match apply_quantities(check, &qs, &item_words, &mut s.params) {
+            Ok(a) => s.anchored |= a,
+            Err(e) => {
+                dropped.push(e);
+                continue;
+            }
+        }
+        if let Some(j) = judgement {
+            if !s.anchored {
+                dropped.push(format!("{code} matches, but the item asks for a judgement (\"{j}\") that a check cannot make"));
+                continue;
+            }
+        }
+        let mut why: Vec<String> = s
+            .subjects
+            .iter()
+            .map(|(i, (_, kw))| {
+                if subs[*i].text == *kw {
+                    format!("`{}`", subs[*i].text)
+                } else {
+                    format!("`{}` (keyword `{kw}`)", subs[*i].text)
+                }
+            })
+            .collect();
+        why.extend(s.loose_why.iter().take(3).cloned());
+        let mut reason = format!(
+            "{} matches {} ({})",
+            why.join(", "),
+            code,
+            check.meta().slug
+        );
+        if !s.params.is_empty() {
+            let p: Vec<String> = s.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            reason.push_str(&format!("; stated values set {}", p.join(" ")));
+        }
+        claimed.extend(s.subjects.keys().copied());
+        bound.push(Bound {
+            check,
+            params: s.params,
+            why: reason,
+        });
+    }
+
+    // Variables no dedicated check is about go to the generic "variable has value" check.
+    let mut unverified: Vec<String> = Vec::new();
+    let presence = {
+        let w = words(&full);
+        PRESENCE.iter().any(|p| w.iter().any(|x| x == p))
+    };
+    // "Set" is all a presence check verifies: an item that also says the variable matches,
+    // points to or contains something asks for more.
+    let claims_more = find_marker(&full.to_ascii_lowercase(), CLAIMS_MORE).is_some();
+    for (i, sub) in subs.iter().enumerate() {
+        if claimed.contains(&i) || !sub.concrete() {
+            continue;
+        }
+        let fallback_params: Option<(Vec<(&str, String)>, String)> = match &sub.shape {
+            Shape::Assign { key, value }
+                if key
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') =>
+            {
+                Some((
+                    vec![("name", key.clone()), ("value", value.clone())],
+                    format!("`{}` names a variable and its value", sub.text),
+                ))
+            }
+            Shape::Name { name, .. } if sub.absent => Some((
+                vec![("name", name.clone()), ("absent", "true".into())],
+                format!("`{name}` must not be set"),
+            )),
+            Shape::Name { name, .. } if sub.not_value.is_some() => Some((
+                vec![
+                    ("name", name.clone()),
+                    ("not", sub.not_value.clone().unwrap_or_default()),
+                ],
+                format!(
+                    "`{name}` must not be `{}`",
+                    sub.not_value.as_deref().unwrap_or("")
+                ),
+            )),
+            Shape::Name { name, .. } if presence && judgement.is_none() && !claims_more => Some((
+                vec![("name", name.clone())],
+                format!("`{name}` must be set"),
+            )),
+            _ => None,
+        };
+        match (fallback_params, opts.fallback) {
+            (Some((params, why)), Some(fb)) => {
+                let meta = fb.meta();
+                let mut map = BTreeMap::new();
+                let mut ok = true;
+                for (k, v) in params {
+                    match meta
+                        .params
+                        .iter()
+                        .find(|p| p.name == k)
+                        .map(|p| ParamValue::parse(p.kind, &v))
+                    {
+                        Some(Ok(pv)) => {
+                            map.insert(k.to_string(), pv);
+                        }
+                        _ => ok = false,
+                    }
+                }
+                if ok {
+                    bound.push(Bound {
+                        check: fb,
+                        params: map,
+                        why: format!(
+                            "{why}, and no dedicated check is about it: generic {} ({})",
+                            meta.code, meta.slug
+                        ),
+                    });
+                    continue;
+                }
+                unverified.push(sub.text.clone());
+            }
+            _ => unverified.push(sub.text.clone()),
+        }
+    }
+
+    if !unverified.is_empty() {
+        let names: Vec<String> = unverified.iter().map(|u| format!("`{u}`")).collect();
+        let why = if let Some(j) = judgement.filter(|_| presence) {
+            format!(
+                "names {} but asks for a judgement (\"{j}\") a check cannot make",
+                names.join(", ")
+            )
+        } else {
+            format!(
+                "names {}, which no check in this catalog verifies",
+                names.join(", ")
+            )
+        };
+        return Decision::Manual(if bound.is_empty() {
+            why
+        } else {
+            let codes: Vec<&str> = bound.iter().map(|b| b.check.meta().code).collect();
+            format!("{why}; {} would verify only part of it", codes.join(", "))
+        });
+    }
+    if !bound.is_empty() {
+        return Decision::Bound(bound);
+    }
+    if let Some(d) = dropped.into_iter().next() {
+        return Decision::Manual(d);
+    }
+    if !weak.is_empty() {
+        weak.truncate(3);
+        return Decision::Manual(format!(
+            "only a weak match with {}; left manual rather than risk a false pass",
+            weak.join(", ")
+        ));
+    }
+    Decision::Manual("no check verifies what it describes".into())
+}
