@@ -353,6 +353,15 @@ fn score_check(
         }
     };
     for (kw, ks) in &kw_shapes {
+        // `*SECRET*`, `*_PASSWORD`: a family of variables; weaker than a name.
+        if features::is_name_glob(kw) {
+            for (i, sub) in subs.iter().enumerate() {
+                if sub.key().is_some_and(|k| features::glob_match(kw, k)) {
+                    met(&mut s, i, 2.0, kw);
+                }
+            }
+            continue;
+        }
         let mut hit = false;
         for (i, sub) in subs.iter().enumerate() {
             let m = match (ks, &sub.shape) {
@@ -678,9 +687,17 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
         let w = words(&full);
         PRESENCE.iter().any(|p| w.iter().any(|x| x == p))
     };
-    // "Set" is all a presence check verifies: an item that also says the variable matches,
+    // "Set" is all a presence check verifies: a variable whose line also says it matches,
     // points to or contains something asks for more.
-    let claims_more = find_marker(&full.to_ascii_lowercase(), CLAIMS_MORE).is_some();
+    let segments: Vec<String> = std::iter::once(item.plain.clone())
+        .chain(item.details.iter().cloned())
+        .collect();
+    let claims_more_for = |t: &str| {
+        segments
+            .iter()
+            .filter(|seg| seg.contains(t))
+            .any(|seg| find_marker(&seg.to_ascii_lowercase(), CLAIMS_MORE).is_some())
+    };
     for (i, sub) in subs.iter().enumerate() {
         if claimed.contains(&i) || !sub.concrete() {
             continue;
@@ -710,10 +727,14 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
                     sub.not_value.as_deref().unwrap_or("")
                 ),
             )),
-            Shape::Name { name, .. } if presence && judgement.is_none() && !claims_more => Some((
-                vec![("name", name.clone())],
-                format!("`{name}` must be set"),
-            )),
+            Shape::Name { name, .. }
+                if presence && judgement.is_none() && !claims_more_for(name) =>
+            {
+                Some((
+                    vec![("name", name.clone())],
+                    format!("`{name}` must be set"),
+                ))
+            }
             _ => None,
         };
         match (fallback_params, opts.fallback) {

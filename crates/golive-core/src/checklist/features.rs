@@ -94,6 +94,41 @@ pub fn is_header_name(t: &str) -> bool {
         })
 }
 
+/// `*SECRET*`, `*_PASSWORD`, `AWS_*`: a keyword naming a family of variables.
+pub fn is_name_glob(k: &str) -> bool {
+    k.contains('*')
+        && k.chars().any(|c| c.is_ascii_uppercase())
+        && k.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '*')
+}
+
+/// Matches a `*` glob against a variable name, case-insensitively.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let p = pattern.to_ascii_uppercase();
+    let n = name.to_ascii_uppercase();
+    let parts: Vec<&str> = p.split('*').collect();
+    let mut pos = 0usize;
+    for (i, part) in parts.iter().enumerate() {
+        if part.is_empty() {
+            continue;
+        }
+        if i == 0 {
+            if !n.starts_with(part) {
+                return false;
+            }
+            pos = part.len();
+        } else if i == parts.len() - 1 {
+            return n.len() >= pos + part.len() && n.ends_with(part);
+        } else {
+            match n.get(pos..).and_then(|rest| rest.find(part)) {
+                Some(idx) => pos += idx + part.len(),
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
 /// Light stemming so `passwords` meets `password` and `headers` meets `header`.
 pub fn stem(w: &str) -> String {
     let w = w.to_ascii_lowercase();
@@ -163,7 +198,11 @@ pub fn quantities(text: &str) -> Vec<Quantity> {
         r"(?i)(?P<pre><=|>=|<|>|≤|≥|\bmin(?:imum)?\b|\bmax(?:imum)?\b|\bat least\b|\bat most\b|\bunder\b|\bbelow\b|\bless than\b|\bmore than\b|\bover\b|\babove\b|\bwithin\b)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<plus>\+)?\s*(?P<unit>ms\b|milliseconds?\b|s\b|secs?\b|seconds?\b|minutes?\b|mins?\b|h\b|hours?\b|days?\b|d\b|weeks?\b|bits?\b|%|percent\b|requests?\b|reqs?\b|rps\b|mb\b|gb\b|kb\b)(?P<post>\s+(?:minimum|min|or more|or less|maximum|max)\b)?",
     );
     let mut out = Vec::new();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     for c in q.captures_iter(text) {
+        if let Some(m) = c.get(0) {
+            spans.push((m.start(), m.end()));
+        }
         let Ok(mut value) = c["num"].parse::<f64>() else {
             continue;
         };
@@ -246,12 +285,8 @@ pub fn quantities(text: &str) -> Vec<Quantity> {
         if !versioned {
             continue;
         }
-        let after = c.get(0).map_or(0, |m| m.end());
-        if text[after..]
-            .trim_start()
-            .starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '%')
-            && c.name("plus").is_none()
-        {
+        let (ns, ne) = c.name("num").map_or((0, 0), |m| (m.start(), m.end()));
+        if spans.iter().any(|(a, b)| ns < *b && *a < ne) {
             continue;
         }
         let Ok(value) = num.parse::<f64>() else {

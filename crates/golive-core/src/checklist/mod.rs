@@ -100,8 +100,11 @@ pub struct SignoffRole {
 /// (`redis_url`) matches when its subject word (`redis`) is in the label and the label speaks
 /// of an address (url, domain, host, endpoint, dsn, ...). Unknown labels map to nothing.
 pub fn input_keys_for_label(label: &str) -> Vec<&'static str> {
-    let words: Vec<String> = features::words(label);
-    let has = |w: &str| words.iter().any(|x| x == w);
+    let words: Vec<String> = features::words(&label.replace('/', " "));
+    let has = |w: &str| {
+        let w = features::stem(w);
+        words.iter().any(|x| *x == w)
+    };
     let addressy = [
         "url",
         "urls",
@@ -187,5 +190,94 @@ impl Checklist {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "# Title\n\nIntro.\n\n## Required Inputs (fill in)\n- API domain (e.g., api.example.com):\n- Redis host/port/db: redis://r:6379\n- Object storage endpoint/bucket:\n- Tenant name:\n\n## Security\n\n**Secrets**:\n- [ ] **Secrets set**: `SECRET_KEY` not default\n- [x] `DEBUG=false` <!-- golive: ENV003 -->\n\n### Redis\n\n- [ ] **Redis**\n  - [ ] AOF on (`appendonly yes`)\n  - [X] Password set\n    - detail `REDIS_PASSWORD`\n1. [ ] numbered\n\n```\n- [ ] not an item\n```\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n| Developer | | | |\n| Security | Bob | | |\n";
+
+    #[test]
+    fn items_sections_groups_and_details() {
+        let cl = parse(DOC);
+        let texts: Vec<&str> = cl.items.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "**Secrets set**: `SECRET_KEY` not default",
+                "`DEBUG=false`",
+                "**Redis**",
+                "AOF on (`appendonly yes`)",
+                "Password set",
+                "numbered"
+            ]
+        );
+        let i0 = &cl.items[0];
+        assert_eq!(i0.section, vec!["Security", "Secrets"]);
+        assert_eq!(i0.title.as_deref(), Some("Secrets set"));
+        assert_eq!(i0.code, vec!["SECRET_KEY"]);
+        assert_eq!(i0.line, 14);
+        assert_eq!(&DOC[i0.marker..i0.marker + 3], "[ ]");
+        let i1 = &cl.items[1];
+        assert!(i1.checked);
+        assert!(
+            i1.explicit
+                .as_ref()
+                .is_some_and(|e| e.entries[0].0 == "ENV003")
+        );
+        let group = &cl.items[2];
+        assert_eq!(group.kind, ItemKind::Group);
+        assert_eq!(group.children, vec![3, 4]);
+        assert_eq!(group.section, vec!["Security", "Redis"]);
+        assert_eq!(cl.items[3].parent, Some(2));
+        assert!(cl.items[4].checked);
+        assert_eq!(cl.items[4].details, vec!["detail REDIS_PASSWORD"]);
+        assert!(cl.items[4].code.contains(&"REDIS_PASSWORD".to_string()));
+        let roles: Vec<&str> = cl.signoffs.iter().map(|s| s.role.as_str()).collect();
+        assert_eq!(roles, vec!["Developer", "Security"]);
+        assert_eq!(cl.signoffs[1].name.as_deref(), Some("Bob"));
+        assert_eq!(cl.required_inputs.len(), 4);
+        assert_eq!(cl.required_inputs[0].keys, vec!["api_url"]);
+        assert_eq!(cl.required_inputs[1].keys, vec!["redis_url"]);
+        assert_eq!(
+            cl.required_inputs[1].value.as_deref(),
+            Some("redis://r:6379")
+        );
+        assert_eq!(cl.required_inputs[2].keys, vec!["s3_endpoint", "s3_bucket"]);
+        assert!(cl.required_inputs[3].keys.is_empty());
+    }
+
+    #[test]
+    fn quick_status_sections() {
+        let doc = "# X\n\n## Quick Status\n\n| Category | Status |\n|---|---|\n| Security | ⬜ |\n| Monitoring | ⬜ |\n\n## Security\n\n- [ ] a\n\n## Monitoring & Alerting\n\n### Metrics\n\n- [ ] b\n\n## Other\n\n- [ ] c\n";
+        let cl = parse(doc);
+        assert_eq!(cl.status_sections, vec!["Security", "Monitoring"]);
+        let secs: Vec<String> = cl.items.iter().map(|i| cl.report_section(i)).collect();
+        assert_eq!(secs, vec!["Security", "Monitoring", "Other"]);
+        assert_eq!(
+            cl.report_sections(),
+            vec!["Security", "Monitoring", "Other"]
+        );
+    }
+
+    #[test]
+    fn crlf_and_odd_input() {
+        let cl = parse("## A\r\n- [ ] one `X=1`\r\n- [x] two\r\n");
+        assert_eq!(cl.items.len(), 2);
+        assert_eq!(cl.items[0].text, "one `X=1`");
+        assert!(!cl.items[0].text.ends_with('\r'));
+        for t in [
+            "",
+            "- [",
+            "- [ ]",
+            "* [x]\n  * [ ]",
+            "> - [ ] quoted",
+            "- [ ] <!-- golive: -->",
+            "|a|\n|-|\n|- [ ]|",
+        ] {
+            let _ = parse(t);
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The markdown parser: pulldown-cmark events with byte offsets, folded into items.
 
-use super::binding::{self, Explicit};
+use super::binding;
 use super::{Checklist, Item, ItemKind, RequiredInput, SignoffRole, input_keys_for_label};
 use crate::config::line_of;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -169,7 +169,7 @@ pub fn parse(text: &str) -> Checklist {
                             parent,
                             children: Vec::new(),
                             kind: ItemKind::Item,
-                            explicit: explicit.map(|e: Explicit| e),
+                            explicit,
                         });
                         if let Some(p) = parent {
                             out.items[p].children.push(idx);
@@ -230,7 +230,12 @@ pub fn parse(text: &str) -> Checklist {
             Event::Start(Tag::Strong) => {
                 strong_depth += 1;
                 if let Some(f) = frames.last_mut() {
-                    if f.title.is_none() && !f.strong_done && f.strong.is_none() {
+                    // A title is bold at the start of the item, not a bold word inside it.
+                    if f.title.is_none()
+                        && !f.strong_done
+                        && f.strong.is_none()
+                        && f.plain.trim().is_empty()
+                    {
                         f.strong = Some(String::new());
                     }
                 } else if let Some((p, s, first)) = paragraph.as_mut() {
