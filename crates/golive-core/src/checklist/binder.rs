@@ -216,8 +216,17 @@ fn subjects(item: &Item) -> Vec<Subject> {
     let raw = &item.text;
     let mut out: Vec<Subject> = Vec::new();
     let mut skip: Vec<String> = Vec::new();
-    for c in rx(&SEE, r"(?i)\b(?:see|cf\.|per|referenced by)\s+`([^`]+)`").captures_iter(raw) {
-        skip.push(c[1].to_string());
+    for c in rx(
+        &SEE,
+        r"(?i)\b(see|cf\.|per|referenced by|in|from|into)\s+`([^`]+)`",
+    )
+    .captures_iter(raw)
+    {
+        // `see x.py` is a reference; `in .env.production` says where, for files only.
+        let where_word = matches!(c[1].to_ascii_lowercase().as_str(), "in" | "from" | "into");
+        if !where_word || matches!(features::shape(&c[2]), Shape::File(_)) {
+            skip.push(c[2].to_string());
+        }
     }
     for c in rx(
         &SET_TO,
@@ -281,7 +290,10 @@ fn subjects(item: &Item) -> Vec<Subject> {
     }
     let full = item.full_plain();
     for c in rx(&PROSE_ASSIGN, r"\b([A-Z][A-Z0-9_]*)=([A-Za-z0-9_.:/-]+)").captures_iter(&full) {
-        push(c[0].trim_end_matches(['.', ':', ',', ';']), &mut out);
+        let t = c[0].trim_end_matches(['.', ':', ',', ';']);
+        if !out.iter().any(|s| s.text.contains(t)) {
+            push(t, &mut out);
+        }
     }
     for m in rx(&PROSE_NAME, r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b").find_iter(&full) {
         if !out.iter().any(|s| s.key() == Some(m.as_str())) {
@@ -341,6 +353,16 @@ fn score_check(
 ) -> Score {
     let meta = check.meta();
     let mut s = Score::default();
+    // A list parameter of variable globs (`keys = "*SECRET_KEY*,*JWT*SECRET*"`) names the
+    // variables the check is about, like glob keywords do.
+    let param_globs: Vec<&str> = meta
+        .params
+        .iter()
+        .filter(|p| p.kind == ParamKind::List)
+        .flat_map(|p| p.default.split(','))
+        .map(str::trim)
+        .filter(|g| features::is_name_glob(g))
+        .collect();
     let kw_shapes: Vec<(&str, Shape)> = meta
         .keywords
         .iter()
@@ -352,6 +374,13 @@ fn score_check(
             *e = (pts, kw.to_string());
         }
     };
+    for g in &param_globs {
+        for (i, sub) in subs.iter().enumerate() {
+            if sub.key().is_some_and(|k| features::glob_match(g, k)) {
+                met(&mut s, i, 2.0, g);
+            }
+        }
+    }
     for (kw, ks) in &kw_shapes {
         // `*SECRET*`, `*_PASSWORD`: a family of variables; weaker than a name.
         if features::is_name_glob(kw) {
@@ -476,6 +505,20 @@ fn score_check(
                     s.anchored = true;
                     break;
                 }
+            }
+        }
+        // No assignment keyword for this key: the value the check demands of its other
+        // variables (`SQLALCHEMY_ECHO=false` for `DB_ECHO=false`).
+        if !accepted
+            && !kw_shapes.iter().any(
+                |(_, ks)| matches!(ks, Shape::Assign { key: k, .. } if k.eq_ignore_ascii_case(key)),
+            )
+        {
+            accepted = kw_shapes.iter().any(
+                |(_, ks)| matches!(ks, Shape::Assign { value: v, .. } if values_equal(v, value)),
+            );
+            if accepted {
+                s.anchored = true;
             }
         }
         if !accepted {
@@ -698,8 +741,18 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
             .filter(|seg| seg.contains(t))
             .any(|seg| find_marker(&seg.to_ascii_lowercase(), CLAIMS_MORE).is_some())
     };
+    // Keys a bound check verifies: other mentions of them (`no DEBUG=app:*`) are context.
+    let claimed_keys: Vec<String> = claimed
+        .iter()
+        .filter_map(|i| subs[*i].key().map(str::to_ascii_uppercase))
+        .collect();
     for (i, sub) in subs.iter().enumerate() {
-        if claimed.contains(&i) || !sub.concrete() {
+        if claimed.contains(&i)
+            || !sub.concrete()
+            || sub
+                .key()
+                .is_some_and(|k| claimed_keys.contains(&k.to_ascii_uppercase()))
+        {
             continue;
         }
         let fallback_params: Option<(Vec<(&str, String)>, String)> = match &sub.shape {
@@ -797,6 +850,11 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
     }
     if let Some(d) = dropped.into_iter().next() {
         return Decision::Manual(d);
+    }
+    if let Some(j) = judgement {
+        return Decision::Manual(format!(
+            "asks for a judgement (\"{j}\") that a check cannot make"
+        ));
     }
     if !weak.is_empty() {
         weak.truncate(3);

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 fn result_re() -> &'static regex::Regex {
     static RE: OnceLock<regex::Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(r"[ \t]*<!--\s*golive-result:.*?-->").unwrap_or_else(|_| unreachable!())
+        regex::Regex::new(r"<!--\s*golive-result:.*?-->").unwrap_or_else(|_| unreachable!())
     })
 }
 
@@ -38,6 +38,23 @@ pub fn comment_safe(s: &str, max_chars: usize) -> String {
         t.push('…');
     }
     t
+}
+
+/// Removes golive's result comments: a trailing one with the blanks before it (golive wrote
+/// both), one in the middle of the line alone, so the item's text keeps its shape.
+fn strip_results(line: &str) -> String {
+    let mut out = line.to_string();
+    while let Some(m) = result_re().find(&out) {
+        let (start, end) = (m.start(), m.end());
+        let trailing = out[end..].trim_matches([' ', '\t']).is_empty();
+        let start = if trailing {
+            out[..start].trim_end_matches([' ', '\t']).len()
+        } else {
+            start
+        };
+        out.replace_range(start..end, "");
+    }
+    out
 }
 
 fn split_trailing_ws(line: &str) -> (&str, &str) {
@@ -80,7 +97,7 @@ pub fn apply(text: &str, cl: &Checklist, writes: &[ItemWrite]) -> String {
         }
         if item.kind != ItemKind::Group || writes.get(idx).is_some_and(|w| w.comment.is_some()) {
             if let Some(w) = writes.get(idx) {
-                let stripped = result_re().replace_all(&new_line, "").into_owned();
+                let stripped = strip_results(&new_line);
                 let (body, ws) = split_trailing_ws(&stripped);
                 new_line = match &w.comment {
                     Some(c) => format!("{body} <!-- {RESULT_TAG} {} -->{ws}", comment_safe(c, 200)),
@@ -116,7 +133,7 @@ pub fn add_binding_comments(text: &str, cl: &Checklist, bindings: &[ItemBinding]
         // Before golive's result comment, which stays last.
         let new_line = match result_re().find(line) {
             Some(m) => format!(
-                "{} {comment}{}",
+                "{} {comment} {}",
                 line[..m.start()].trim_end_matches([' ', '\t']),
                 &line[m.start()..]
             ),
