@@ -2,7 +2,7 @@
 //! idempotent write-back on the five seed checklists), explicit-binding errors, checklists
 //! the binder has never seen, and no panics on odd markdown.
 
-use crate::support::{copy_dir, golive, repo_root, stderr, stdout};
+use crate::support::{copy_dir, golive, json, repo_root, result, stderr, stdout, temp_repo};
 use golive_core::checklist::binder::{Decision, bind_checklist};
 use golive_core::checklist::parse;
 use golive_core::checklist::write::{ItemWrite, apply};
@@ -303,9 +303,11 @@ fn binds_a_node_checklist_with_explicit_comments() {
 
 #[test]
 fn explicit_binding_errors_name_file_and_line() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp_repo(&[(
+        "c.md",
+        "# C\n\n- [ ] ok\n- [ ] typo <!-- golive: ENV03 -->\n",
+    )]);
     let f = tmp.path().join("c.md");
-    std::fs::write(&f, "# C\n\n- [ ] ok\n- [ ] typo <!-- golive: ENV03 -->\n").unwrap();
     let out = golive(tmp.path(), &["import", "c.md"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("c.md:4:"), "{}", stderr(&out));
@@ -343,18 +345,13 @@ fn check_reports_manual_items_with_null_check_and_by_sections() {
     )
     .unwrap();
     let out = golive(tmp.path(), &["check", ".", "-f", "json"]);
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
+    let v = json(&out);
     let results = v["results"].as_array().unwrap();
     let manual: Vec<&Value> = results.iter().filter(|r| r["status"] == "manual").collect();
     assert_eq!(manual.len(), 1);
     assert!(manual[0]["check"].is_null());
     assert_eq!(manual[0]["item"]["line"], 17);
-    assert!(
-        results
-            .iter()
-            .any(|r| r["check"] == "ENV003" && r["item"]["line"] == 12)
-    );
+    assert_eq!(result(&v, "ENV003")["item"]["line"], 12);
     let out = golive(tmp.path(), &["check", ".", "-v"]);
     let text = stdout(&out);
     assert!(

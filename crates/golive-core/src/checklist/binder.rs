@@ -430,23 +430,21 @@ fn score_check(
             Shape::Name {
                 name,
                 has_underscore: false,
-            } => {
-                if prose_tokens.iter().any(|t| t == name) {
-                    s.loose += 1.5;
-                    s.loose_why.push(format!("the word {name}"));
-                }
+            } if prose_tokens.iter().any(|t| t == name) => {
+                s.loose += 1.5;
+                s.loose_why.push(format!("the word {name}"));
             }
-            Shape::Path(p) | Shape::File(p) => {
-                if prose_tokens.iter().any(|t| t.eq_ignore_ascii_case(p)) {
-                    s.loose += 2.0;
-                    s.loose_why.push(format!("`{p}` in the text"));
-                }
+            Shape::Path(p) | Shape::File(p)
+                if prose_tokens.iter().any(|t| t.eq_ignore_ascii_case(p)) =>
+            {
+                s.loose += 2.0;
+                s.loose_why.push(format!("`{p}` in the text"));
             }
-            Shape::Header { name, .. } => {
-                if prose_tokens.iter().any(|t| t.eq_ignore_ascii_case(name)) {
-                    s.loose += 2.0;
-                    s.loose_why.push(format!("the header {name} in the text"));
-                }
+            Shape::Header { name, .. }
+                if prose_tokens.iter().any(|t| t.eq_ignore_ascii_case(name)) =>
+            {
+                s.loose += 2.0;
+                s.loose_why.push(format!("the header {name} in the text"));
             }
             Shape::Words(_) => {
                 let kw_words = words(kw);
@@ -461,7 +459,7 @@ fn score_check(
             }
             Shape::Word(w) => {
                 let st = features::stem(w);
-                if item_words.iter().any(|x| *x == st) {
+                if item_words.contains(&st) {
                     s.loose += 1.0;
                     s.loose_why.push(format!("the word \"{w}\""));
                 }
@@ -498,13 +496,12 @@ fn score_check(
             if let Some(p) = meta.params.iter().find(|p| {
                 matches!(p.kind, ParamKind::Str | ParamKind::List)
                     && p.default.eq_ignore_ascii_case(v)
-            }) {
-                if let Ok(pv) = ParamValue::parse(p.kind, value) {
-                    s.params.insert(p.name.to_string(), pv);
-                    accepted = true;
-                    s.anchored = true;
-                    break;
-                }
+            }) && let Ok(pv) = ParamValue::parse(p.kind, value)
+            {
+                s.params.insert(p.name.to_string(), pv);
+                accepted = true;
+                s.anchored = true;
+                break;
             }
         }
         // No assignment keyword for this key: the value the check demands of its other
@@ -688,11 +685,11 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
                 continue;
             }
         }
-        if let Some(j) = judgement {
-            if !s.anchored {
-                dropped.push(format!("{code} matches, but the item asks for a judgement (\"{j}\") that a check cannot make"));
-                continue;
-            }
+        if let Some(j) = judgement
+            && !s.anchored
+        {
+            dropped.push(format!("{code} matches, but the item asks for a judgement (\"{j}\") that a check cannot make"));
+            continue;
         }
         let mut why: Vec<String> = s
             .subjects

@@ -103,7 +103,7 @@ pub fn input_keys_for_label(label: &str) -> Vec<&'static str> {
     let words: Vec<String> = features::words(&label.replace('/', " "));
     let has = |w: &str| {
         let w = features::stem(w);
-        words.iter().any(|x| *x == w)
+        words.contains(&w)
     };
     let addressy = [
         "url",

@@ -134,51 +134,52 @@ pub fn parse(text: &str) -> Checklist {
             }
             Event::Start(Tag::Item) => frames.push(Frame::new(range.start)),
             Event::TaskListMarker(checked) => {
-                if let Some(f) = frames.last_mut() {
-                    if f.task.is_none() && text.get(range.clone()).is_some() {
-                        let idx = out.items.len();
-                        let line_start = f.start;
-                        let line_end = text[line_start..]
-                            .find('\n')
-                            .map_or(text.len(), |i| line_start + i);
-                        let line_end = if text[..line_end].ends_with('\r') {
-                            line_end - 1
-                        } else {
-                            line_end
-                        };
-                        let after = range.end.min(line_end);
-                        let raw = text.get(after..line_end).unwrap_or("");
-                        let explicit = binding::find_explicit(raw, line_of(text, line_start));
-                        let parent = frames[..frames.len() - 1]
-                            .iter()
-                            .rev()
-                            .find_map(|fr| fr.task);
-                        out.items.push(Item {
-                            index: idx,
-                            line: line_of(text, line_start),
-                            line_start,
-                            line_end,
-                            marker: range.start,
-                            checked,
-                            text: binding::strip_golive_comments(raw).trim().to_string(),
-                            plain: String::new(),
-                            details: Vec::new(),
-                            title: None,
-                            code: Vec::new(),
-                            section: Vec::new(),
-                            parent,
-                            children: Vec::new(),
-                            kind: ItemKind::Item,
-                            explicit,
-                        });
-                        if let Some(p) = parent {
-                            out.items[p].children.push(idx);
-                        }
-                        raw_sections.push(headings.clone());
-                        labels.push(label.clone());
-                        if let Some(f) = frames.last_mut() {
-                            f.task = Some(idx);
-                        }
+                if let Some(f) = frames.last_mut()
+                    && f.task.is_none()
+                    && text.get(range.clone()).is_some()
+                {
+                    let idx = out.items.len();
+                    let line_start = f.start;
+                    let line_end = text[line_start..]
+                        .find('\n')
+                        .map_or(text.len(), |i| line_start + i);
+                    let line_end = if text[..line_end].ends_with('\r') {
+                        line_end - 1
+                    } else {
+                        line_end
+                    };
+                    let after = range.end.min(line_end);
+                    let raw = text.get(after..line_end).unwrap_or("");
+                    let explicit = binding::find_explicit(raw, line_of(text, line_start));
+                    let parent = frames[..frames.len() - 1]
+                        .iter()
+                        .rev()
+                        .find_map(|fr| fr.task);
+                    out.items.push(Item {
+                        index: idx,
+                        line: line_of(text, line_start),
+                        line_start,
+                        line_end,
+                        marker: range.start,
+                        checked,
+                        text: binding::strip_golive_comments(raw).trim().to_string(),
+                        plain: String::new(),
+                        details: Vec::new(),
+                        title: None,
+                        code: Vec::new(),
+                        section: Vec::new(),
+                        parent,
+                        children: Vec::new(),
+                        kind: ItemKind::Item,
+                        explicit,
+                    });
+                    if let Some(p) = parent {
+                        out.items[p].children.push(idx);
+                    }
+                    raw_sections.push(headings.clone());
+                    labels.push(label.clone());
+                    if let Some(f) = frames.last_mut() {
+                        f.task = Some(idx);
                     }
                 }
             }
@@ -238,20 +239,21 @@ pub fn parse(text: &str) -> Checklist {
                     {
                         f.strong = Some(String::new());
                     }
-                } else if let Some((p, s, first)) = paragraph.as_mut() {
-                    if p.trim().is_empty() && s.is_empty() {
-                        *first = true;
-                    }
+                } else if let Some((p, s, first)) = paragraph.as_mut()
+                    && p.trim().is_empty()
+                    && s.is_empty()
+                {
+                    *first = true;
                 }
             }
             Event::End(TagEnd::Strong) => {
                 strong_depth = strong_depth.saturating_sub(1);
-                if let Some(f) = frames.last_mut() {
-                    if let Some(s) = f.strong.take() {
-                        f.strong_done = true;
-                        if f.task.is_some() && !s.trim().is_empty() {
-                            f.title = Some(s.trim().trim_end_matches(':').trim().to_string());
-                        }
+                if let Some(f) = frames.last_mut()
+                    && let Some(s) = f.strong.take()
+                {
+                    f.strong_done = true;
+                    if f.task.is_some() && !s.trim().is_empty() {
+                        f.title = Some(s.trim().trim_end_matches(':').trim().to_string());
                     }
                 }
             }

@@ -95,15 +95,15 @@ pub fn apply(text: &str, cl: &Checklist, writes: &[ItemWrite]) -> String {
                 if final_checked[idx] { "x" } else { " " },
             );
         }
-        if item.kind != ItemKind::Group || writes.get(idx).is_some_and(|w| w.comment.is_some()) {
-            if let Some(w) = writes.get(idx) {
-                let stripped = strip_results(&new_line);
-                let (body, ws) = split_trailing_ws(&stripped);
-                new_line = match &w.comment {
-                    Some(c) => format!("{body} <!-- {RESULT_TAG} {} -->{ws}", comment_safe(c, 200)),
-                    None => format!("{body}{ws}"),
-                };
-            }
+        if (item.kind != ItemKind::Group || writes.get(idx).is_some_and(|w| w.comment.is_some()))
+            && let Some(w) = writes.get(idx)
+        {
+            let stripped = strip_results(&new_line);
+            let (body, ws) = split_trailing_ws(&stripped);
+            new_line = match &w.comment {
+                Some(c) => format!("{body} <!-- {RESULT_TAG} {} -->{ws}", comment_safe(c, 200)),
+                None => format!("{body}{ws}"),
+            };
         }
         out.push_str(&text[pos..item.line_start]);
         out.push_str(&new_line);
