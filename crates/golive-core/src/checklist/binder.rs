@@ -862,3 +862,241 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
     }
     Decision::Manual("no check verifies what it describes".into())
 }
+
+#[cfg(test)]
+mod tests {
+    //! The binder against a catalog it has never seen: fake checks whose metadata follows the
+    //! keyword conventions, as the other families will.
+    use super::*;
+    use crate::check::{CheckCx, CheckDoc, CheckMeta};
+    use crate::checklist::parse;
+    use crate::model::{Category, Outcome, Severity};
+    use crate::params::ParamSpec;
+
+    const DOC: CheckDoc = CheckDoc {
+        what: "",
+        why: "",
+        fix: "",
+        example: "",
+    };
+
+    macro_rules! fake {
+        ($name:ident, $code:expr, $slug:expr, $params:expr, $kw:expr) => {
+            struct $name;
+            #[async_trait::async_trait]
+            impl Check for $name {
+                fn meta(&self) -> &'static CheckMeta {
+                    static M: CheckMeta = CheckMeta {
+                        code: $code,
+                        slug: $slug,
+                        category: Category::Configuration,
+                        severity: Severity::High,
+                        summary: "",
+                        doc: DOC,
+                        params: $params,
+                        requires: &[],
+                        keywords: $kw,
+                    };
+                    &M
+                }
+                async fn run(&self, _cx: &CheckCx<'_>) -> Outcome {
+                    Outcome::skipped("fake")
+                }
+            }
+        };
+    }
+
+    fake!(
+        Aof,
+        "REDIS002",
+        "redis-aof-enabled",
+        &[],
+        &["appendonly", "appendonly yes", "AOF", "aof persistence"]
+    );
+    fake!(
+        Health,
+        "HTTP001",
+        "http-health-ok",
+        &[],
+        &["/health", "health endpoint"]
+    );
+    fake!(
+        Xfo,
+        "HTTP005",
+        "http-frame-options",
+        &[],
+        &["X-Frame-Options", "X-Frame-Options: DENY", "clickjacking"]
+    );
+    fake!(
+        Latency,
+        "LOAD001",
+        "load-latency",
+        &[
+            ParamSpec {
+                name: "max_p50_ms",
+                kind: ParamKind::Int,
+                default: "200",
+                help: ""
+            },
+            ParamSpec {
+                name: "max_p95_ms",
+                kind: ParamKind::Int,
+                default: "500",
+                help: ""
+            },
+        ],
+        &["response time", "latency", "p95 latency", "p95", "p50"]
+    );
+    fake!(
+        Rate,
+        "HTTP009",
+        "http-rate-limit",
+        &[ParamSpec {
+            name: "requests",
+            kind: ParamKind::Int,
+            default: "100",
+            help: ""
+        }],
+        &["rate limiting", "429", "rate limit"]
+    );
+    fake!(
+        Alembic,
+        "CMD001",
+        "commands-migrations-at-head",
+        &[],
+        &["alembic upgrade head", "alembic current", "migrations"]
+    );
+    fake!(
+        Retention,
+        "BACKUP001",
+        "backup-retention",
+        &[ParamSpec {
+            name: "min_days",
+            kind: ParamKind::Int,
+            default: "7",
+            help: ""
+        }],
+        &["backup retention", "retention policy"]
+    );
+    fake!(
+        Tls,
+        "TLS001",
+        "tls-min-version",
+        &[ParamSpec {
+            name: "min_version",
+            kind: ParamKind::Float,
+            default: "1.2",
+            help: ""
+        }],
+        &["TLS", "tls version", "HTTPS"]
+    );
+    fake!(
+        Vars,
+        "VARS001",
+        "vars-variable-has-value",
+        &[
+            ParamSpec {
+                name: "name",
+                kind: ParamKind::Str,
+                default: "",
+                help: ""
+            },
+            ParamSpec {
+                name: "value",
+                kind: ParamKind::Str,
+                default: "",
+                help: ""
+            },
+            ParamSpec {
+                name: "absent",
+                kind: ParamKind::Bool,
+                default: "false",
+                help: ""
+            },
+            ParamSpec {
+                name: "not",
+                kind: ParamKind::Str,
+                default: "",
+                help: ""
+            },
+        ],
+        &[]
+    );
+
+    fn registry() -> Vec<&'static dyn Check> {
+        vec![
+            &Aof, &Health, &Xfo, &Latency, &Rate, &Alembic, &Retention, &Tls, &Vars,
+        ]
+    }
+
+    fn bind(md: &str) -> Vec<String> {
+        let cl = parse(md);
+        let opts = BinderOptions {
+            fallback: Some(&Vars),
+        };
+        cl.items
+            .iter()
+            .map(|i| match bind_item(i, &registry(), opts) {
+                Decision::Bound(b) => b
+                    .iter()
+                    .map(|x| x.comment_form())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+                Decision::Manual(r) => format!("manual: {r}"),
+                Decision::Group => "group".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn binds_by_shape_and_units_with_any_catalog() {
+        let got = bind(
+            "## Cache\n\n- [ ] Persistence on (`appendonly yes`)\n\n## Redis\n\n- [ ] AOF persistence enabled\n\n## Web\n\n\
+- [ ] `/health` returns 200\n- [ ] `X-Frame-Options: DENY` sent on every page\n- [ ] P95 response time < 1s\n\
+- [ ] p95 latency under 500ms\n- [ ] Rate limiting returns 429 after 65+ requests\n- [ ] Response time < 200ms\n\
+- [ ] `alembic upgrade head` completes\n- [ ] Backup retention policy set (30 days minimum)\n- [ ] HTTPS enforced (TLS 1.2+)\n\
+- [ ] Coverage at least 80%\n- [ ] Rollback approved by the release manager\n\
+- [ ] Latency and response time under 300ms\n",
+        );
+        assert_eq!(got[0], "REDIS002");
+        assert_eq!(got[1], "REDIS002", "section words help: {}", got[1]);
+        assert_eq!(got[2], "HTTP001");
+        assert_eq!(got[3], "HTTP005");
+        assert_eq!(got[4], "LOAD001 max_p95_ms=1000");
+        assert_eq!(got[5], "LOAD001 max_p95_ms=500");
+        assert_eq!(got[6], "HTTP009 requests=65");
+        assert!(got[7].starts_with("manual"), "which percentile? {}", got[7]);
+        assert_eq!(got[8], "CMD001");
+        assert_eq!(got[9], "BACKUP001 min_days=30");
+        assert_eq!(got[10], "TLS001 min_version=1.2");
+        assert!(
+            got[11].starts_with("manual"),
+            "no coverage check: {}",
+            got[11]
+        );
+        assert!(
+            got[12].starts_with("manual: asks for a person"),
+            "{}",
+            got[12]
+        );
+        assert!(
+            got[13].contains("several parameters"),
+            "which percentile? {}",
+            got[13]
+        );
+    }
+
+    #[test]
+    fn stated_values_a_check_cannot_verify_are_not_bound_to_it() {
+        // The item's bound is a maximum in days; the check only takes a minimum.
+        let got = bind(
+            "- [ ] Backup retention policy: at most 90 days\n- [ ] `UNKNOWN_FLAG` enabled in the app\n",
+        );
+        assert!(
+            got[0].starts_with("manual") && got[0].contains("no parameter"),
+            "{}",
+            got[0]
+        );
+        assert!(got[1].starts_with("manual"), "{}", got[1]);
+    }
+}
