@@ -221,7 +221,10 @@ fn decision_of<'a>(d: &'a [(String, String)], needle: &str) -> &'a str {
 #[test]
 fn binds_a_checklist_it_has_never_seen_go_and_kubernetes() {
     let d = decisions(&checklist_fixture("k8s-go-service.md"));
-    assert_eq!(decision_of(&d, "APP_ENV"), "ENV002");
+    assert_eq!(
+        decision_of(&d, "APP_ENV"),
+        "ENV002 + VARS001 name=APP_ENV value=production"
+    );
     assert_eq!(
         decision_of(&d, "GIN_MODE"),
         "VARS001 name=GIN_MODE value=release"
@@ -261,13 +264,19 @@ fn binds_a_checklist_it_has_never_seen_go_and_kubernetes() {
 #[test]
 fn binds_a_numbered_crlf_rails_checklist() {
     let d = decisions(&checklist_fixture("rails-crlf.md"));
-    assert_eq!(decision_of(&d, "RAILS_ENV"), "ENV002");
+    assert_eq!(
+        decision_of(&d, "RAILS_ENV"),
+        "ENV002 + VARS001 name=RAILS_ENV value=production"
+    );
     // ENV004 claims LOG_LEVEL, not RAILS_LOG_LEVEL: the generic check verifies the stated value.
     assert_eq!(
         decision_of(&d, "RAILS_LOG_LEVEL"),
         "VARS001 name=RAILS_LOG_LEVEL value=info"
     );
-    assert_eq!(decision_of(&d, "DB_ECHO"), "ENV005");
+    assert_eq!(
+        decision_of(&d, "DB_ECHO"),
+        "ENV005 + VARS001 name=DB_ECHO value=false"
+    );
     assert_eq!(decision_of(&d, "SECRET_KEY_BASE"), "ENV009 min_bits=512");
     assert_eq!(
         decision_of(&d, "FORCE_SSL"),
@@ -285,7 +294,10 @@ fn binds_a_node_checklist_with_explicit_comments() {
         8,
         "the fenced example in the quote is no item: {d:?}"
     );
-    assert_eq!(decision_of(&d, "NODE_ENV"), "ENV002");
+    assert_eq!(
+        decision_of(&d, "NODE_ENV"),
+        "ENV002 + VARS001 name=NODE_ENV value=production"
+    );
     assert_eq!(decision_of(&d, "Debug mode off"), "ENV003");
     assert_eq!(
         decision_of(&d, "REQUIRE_REDIS_SESSIONS"),

@@ -316,6 +316,9 @@ struct Score {
     anchored: bool,
     /// Subjects whose stated value this check cannot verify.
     rejected: Vec<usize>,
+    /// Assignments this check accepts as one of a family (`NODE_ENV=production` for a check
+    /// about the environment name in whichever variable): the variable itself is verified too.
+    family: Vec<usize>,
 }
 
 impl Score {
@@ -516,6 +519,7 @@ fn score_check(
             );
             if accepted {
                 s.anchored = true;
+                s.family.push(i);
             }
         }
         if !accepted {
@@ -525,6 +529,7 @@ fn score_check(
                 .any(|(_, ks)| matches!(ks, Shape::Word(w) if *w == vw));
             if accepted {
                 s.anchored = true;
+                s.family.push(i);
             }
         }
         if !accepted {
@@ -671,6 +676,7 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
     let mut dropped: Vec<String> = Vec::new();
     let mut weak: Vec<String> = Vec::new();
     let mut claimed: Vec<usize> = Vec::new();
+    let mut family: Vec<usize> = Vec::new();
     scores.sort_by(|a, b| b.1.total().total_cmp(&a.1.total()));
     for (check, mut s) in scores {
         let code = check.meta().code;
@@ -714,6 +720,12 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
             reason.push_str(&format!("; stated values set {}", p.join(" ")));
         }
         claimed.extend(s.subjects.keys().copied());
+        family.extend(
+            s.family
+                .iter()
+                .filter(|i| s.subjects.contains_key(i))
+                .copied(),
+        );
         bound.push(Bound {
             check,
             params: s.params,
@@ -744,11 +756,13 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
         .filter_map(|i| subs[*i].key().map(str::to_ascii_uppercase))
         .collect();
     for (i, sub) in subs.iter().enumerate() {
-        if claimed.contains(&i)
-            || !sub.concrete()
-            || sub
-                .key()
-                .is_some_and(|k| claimed_keys.contains(&k.to_ascii_uppercase()))
+        let in_family = family.contains(&i) && matches!(sub.shape, Shape::Assign { .. });
+        if !in_family
+            && (claimed.contains(&i)
+                || !sub.concrete()
+                || sub
+                    .key()
+                    .is_some_and(|k| claimed_keys.contains(&k.to_ascii_uppercase())))
         {
             continue;
         }
@@ -809,10 +823,17 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
                     bound.push(Bound {
                         check: fb,
                         params: map,
-                        why: format!(
-                            "{why}, and no dedicated check is about it: generic {} ({})",
-                            meta.code, meta.slug
-                        ),
+                        why: if in_family {
+                            format!(
+                                "{why}; the dedicated check accepts it among other variables, so generic {} ({}) verifies this one",
+                                meta.code, meta.slug
+                            )
+                        } else {
+                            format!(
+                                "{why}, and no dedicated check is about it: generic {} ({})",
+                                meta.code, meta.slug
+                            )
+                        },
                     });
                     continue;
                 }
