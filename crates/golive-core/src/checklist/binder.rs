@@ -296,6 +296,15 @@ fn subjects(item: &Item) -> Vec<Subject> {
         }
     }
     for m in rx(&PROSE_NAME, r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b").find_iter(&full) {
+        // Not a part of a path or file name (`docs/DISASTER_RECOVERY.md`).
+        let before = full[..m.start()].chars().next_back();
+        let after = full[m.end()..].chars().next();
+        let rest = &full[m.end()..];
+        let inside_path =
+            matches!(after, Some('.' | '/' | '-')) && rest.len() > 1 && !rest.starts_with(". ");
+        if matches!(before, Some('/' | '.' | '-')) || inside_path {
+            continue;
+        }
         if !out.iter().any(|s| s.key() == Some(m.as_str())) {
             push(m.as_str(), &mut out);
         }
@@ -408,7 +417,8 @@ fn score_check(
                     name.eq_ignore_ascii_case(n2)
                 }
                 (Shape::File(f), Shape::File(f2)) => f.eq_ignore_ascii_case(f2),
-                (Shape::Words(w), Shape::Words(w2)) => w2.starts_with(w),
+                // `alembic upgrade head` inside `python -m alembic upgrade head`.
+                (Shape::Words(w), Shape::Words(w2)) => contains_seq(w2, w),
                 (Shape::Word(w), Shape::Words(w2)) => w2.first() == Some(w),
                 (Shape::Word(w), Shape::Word(w2)) => {
                     w == w2 && w.chars().any(|c| c.is_ascii_alphabetic()) && w.len() > 2
