@@ -61,9 +61,13 @@ pub struct CheckArgs {
     /// The configuration file (default: PATH/golive.toml when it exists).
     #[arg(long, short = 'c')]
     pub config: Option<PathBuf>,
-    /// The environment of golive.toml whose inputs to use.
+    /// The environment of golive.toml whose inputs to use; repeat it to check several
+    /// environments (tenants) concurrently, with a fleet summary.
     #[arg(long, short = 'e')]
-    pub env: Option<String>,
+    pub env: Vec<String>,
+    /// Check every environment of golive.toml concurrently, with a fleet summary.
+    #[arg(long, conflicts_with = "env")]
+    pub all_envs: bool,
     #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
     /// Write the report to this file instead of standard output.

@@ -5,6 +5,7 @@ mod check;
 mod check_checklist;
 mod checklist;
 mod explain;
+mod fleet;
 mod import;
 mod init;
 mod rules;

@@ -472,3 +472,69 @@ fn odd_markdown_never_panics_and_write_back_is_stable() {
         );
     }
 }
+
+#[test]
+fn fleet_runs_every_environment_and_groups_blocking_by_check() {
+    let tmp = temp_repo(&[
+        (".env.a", "ENVIRONMENT=production\nDEBUG=false\n"),
+        (".env.b", "ENVIRONMENT=production\nDEBUG=true\n"),
+        (".env.c", "ENVIRONMENT=staging\nDEBUG=true\n"),
+        (
+            "golive.toml",
+            "[environments.tenant-a]\nenv_files = [\".env.a\"]\n[environments.tenant-b]\nenv_files = [\".env.b\"]\n[environments.tenant-c]\nenv_files = [\".env.c\"]\n",
+        ),
+        (
+            "CL.md",
+            "# T\n\n- [ ] `DEBUG=false`\n- [ ] `ENVIRONMENT=production`\n- [ ] On-call rotation agreed\n",
+        ),
+    ]);
+    let out = golive(
+        tmp.path(),
+        &[
+            "check",
+            ".",
+            "--all-envs",
+            "--checklist",
+            "CL.md",
+            "-f",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["schema"], "golive.fleet/v1");
+    assert_eq!(v["summary"]["environments"], 3);
+    assert_eq!(
+        v["summary"]["not_ready"],
+        serde_json::json!(["tenant-b", "tenant-c"])
+    );
+    let groups = v["blocking_by_check"].as_array().unwrap();
+    let debug = groups.iter().find(|g| g["check"] == "ENV003").unwrap();
+    assert_eq!(
+        debug["environments"],
+        serde_json::json!(["tenant-b", "tenant-c"])
+    );
+    let envs = v["environments"].as_array().unwrap();
+    assert_eq!(envs.len(), 3);
+    for e in envs {
+        assert!(
+            e["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["status"] == "manual" && r["check"].is_null())
+        );
+    }
+    let out = golive(
+        tmp.path(),
+        &["check", ".", "-e", "tenant-a", "-e", "tenant-b"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("1/2 environments ready"),
+        "{}",
+        stdout(&out)
+    );
+    let out = golive(tmp.path(), &["check", ".", "-e", "tenant-a"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
