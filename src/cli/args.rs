@@ -118,6 +118,13 @@ pub struct InitArgs {
     /// Overwrite golive.toml and PRODUCTION_CHECKLIST.md when they exist.
     #[arg(long)]
     pub force: bool,
+    /// Add an environment to golive.toml whose inputs are the checklist's "Required Inputs",
+    /// as blanks to fill (issue 6 checklist).
+    #[arg(long, value_name = "FILE.md")]
+    pub from_checklist: Option<PathBuf>,
+    /// The name of the environment --from-checklist adds.
+    #[arg(long, default_value = "production", requires = "from_checklist")]
+    pub env_name: String,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ mod explain;
 mod fleet;
 mod import;
 mod init;
+mod init_checklist;
 mod rules;
 mod style;
 
@@ -35,6 +36,7 @@ pub fn main() -> i32 {
         args::Command::Check(a) => check::run(a, style),
         args::Command::Rules(a) => rules::run(a),
         args::Command::Explain(a) => explain::run(a),
+        args::Command::Init(a) if a.from_checklist.is_some() => init_checklist::run(a),
         args::Command::Init(a) => init::run(a, style),
         args::Command::Import(a) => import::run(a),
     }

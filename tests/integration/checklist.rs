@@ -538,3 +538,72 @@ fn fleet_runs_every_environment_and_groups_blocking_by_check() {
     let out = golive(tmp.path(), &["check", ".", "-e", "tenant-a"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn init_from_checklist_turns_required_inputs_into_an_environment() {
+    let tmp = temp_repo(&[(
+        "docs/CHECKLIST.md",
+        "# Tenant\n\n## Required Inputs (fill in)\n- API domain (e.g., api.example.com): https://api.acme.test\n- Redis host/port/db:\n- Alertmanager/Prometheus URLs:\n- Tenant slug:\n\n## Checks\n- [ ] `DEBUG=false`\n",
+    )]);
+    let out = golive(
+        tmp.path(),
+        &[
+            "init",
+            ".",
+            "--from-checklist",
+            "docs/CHECKLIST.md",
+            "--env-name",
+            "acme",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let toml = std::fs::read_to_string(tmp.path().join("golive.toml")).unwrap();
+    assert!(
+        toml.starts_with("checklist = \"docs/CHECKLIST.md\"\n"),
+        "{toml}"
+    );
+    assert!(toml.contains("[environments.acme]\n"), "{toml}");
+    assert!(
+        toml.contains("api_url = \"https://api.acme.test\"\n"),
+        "{toml}"
+    );
+    for blank in [
+        "# redis_url = \"\"",
+        "# prometheus_url = \"\"",
+        "# alertmanager_url = \"\"",
+    ] {
+        assert!(toml.contains(blank), "{blank} in {toml}");
+    }
+    assert!(
+        toml.contains("# Tenant slug (line 7): no golive input"),
+        "{toml}"
+    );
+    // Again with the same name: refused; another tenant: appended, and the file still loads.
+    let out = golive(
+        tmp.path(),
+        &[
+            "init",
+            ".",
+            "--from-checklist",
+            "docs/CHECKLIST.md",
+            "--env-name",
+            "acme",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = golive(
+        tmp.path(),
+        &[
+            "init",
+            ".",
+            "--from-checklist",
+            "docs/CHECKLIST.md",
+            "--env-name",
+            "globex",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = golive(tmp.path(), &["check", ".", "--all-envs", "-f", "json"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    assert_eq!(json(&out)["summary"]["environments"], 2);
+}
