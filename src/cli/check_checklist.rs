@@ -53,7 +53,7 @@ pub fn run(a: &CheckArgs, mut prepared: Prepared, style: Style, path: &Path) -> 
         .sort_by_key(|r| r.item.as_ref().map_or(0, |i| i.line));
 
     let cl = &loaded.checklist;
-    let sections: Vec<Section> = cl
+    let mut sections: Vec<Section> = cl
         .report_sections()
         .into_iter()
         .map(|title| Section {
@@ -66,6 +66,12 @@ pub fn run(a: &CheckArgs, mut prepared: Prepared, style: Style, path: &Path) -> 
             title,
         })
         .collect();
+    if !cl.signoffs.is_empty() {
+        sections.push(Section {
+            title: "Sign-off".into(),
+            lines: cl.signoffs.iter().map(|r| r.line).collect(),
+        });
+    }
     let text = match a.format {
         ReportFormat::Json => golive_report::json::render(&report),
         ReportFormat::Text => golive_report::checklist::render(

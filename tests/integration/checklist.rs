@@ -348,7 +348,7 @@ fn check_reports_manual_items_with_null_check_and_by_sections() {
     copy_dir(&repo_root().join("examples/webshop"), tmp.path());
     std::fs::write(
         tmp.path().join("CHECKLIST.md"),
-        "# Go-live\n\n## Quick Status\n\n| Category | Status |\n|---|---|\n| Config | ⬜ |\n| People | ⬜ |\n\n## Config\n\n- [ ] `DEBUG=false`\n- [ ] `ENVIRONMENT=production`\n\n## People\n\n- [x] Launch approved by the product owner\n",
+        "# Go-live\n\n## Quick Status\n\n| Category | Status |\n|---|---|\n| Config | ⬜ |\n| People | ⬜ |\n\n## Config\n\n- [ ] `DEBUG=false`\n- [ ] `ENVIRONMENT=production`\n\n## People\n\n- [x] Launch approved by the product owner\n\n| Role | Name | Date |\n|---|---|---|\n| Security | | |\n",
     )
     .unwrap();
     std::fs::write(
@@ -360,8 +360,9 @@ fn check_reports_manual_items_with_null_check_and_by_sections() {
     let v = json(&out);
     let results = v["results"].as_array().unwrap();
     let manual: Vec<&Value> = results.iter().filter(|r| r["status"] == "manual").collect();
-    assert_eq!(manual.len(), 1);
-    assert!(manual[0]["check"].is_null());
+    assert_eq!(manual.len(), 2, "{manual:?}");
+    assert!(manual.iter().all(|m| m["check"].is_null()));
+    assert_eq!(manual[1]["item"]["text"], "Sign-off: Security");
     assert_eq!(manual[0]["item"]["line"], 17);
     assert_eq!(result(&v, "ENV003")["item"]["line"], 12);
     let out = golive(tmp.path(), &["check", ".", "-v"]);

@@ -120,6 +120,29 @@ pub fn plan_checklist(
             }
         }
     }
+    // A sign-off table's roles await their sign-off like manual items.
+    for role in &cl.signoffs {
+        results.push(CheckResult {
+            check: None,
+            slug: None,
+            category: Category::Deployment,
+            severity: Severity::Medium,
+            status: Status::Manual,
+            message: match &role.name {
+                Some(n) => format!("sign-off by {} ({n}) awaits", role.role),
+                None => format!("sign-off by {} awaits", role.role),
+            },
+            item: Some(ItemRef {
+                text: format!("Sign-off: {}", role.role),
+                source: source.to_string(),
+                line: role.line,
+            }),
+            locations: Vec::new(),
+            evidence: Vec::new(),
+            fix: None,
+            duration_ms: 0,
+        });
+    }
     (planned, results)
 }
 
