@@ -149,3 +149,57 @@ pub fn add_binding_comments(text: &str, cl: &Checklist, bindings: &[ItemBinding]
     out.push_str(&text[pos..]);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::parse;
+
+    fn w(checked: bool, c: &str) -> ItemWrite {
+        ItemWrite {
+            checked: Some(checked),
+            comment: Some(c.to_string()),
+        }
+    }
+
+    #[test]
+    fn only_boxes_and_trailing_comments_change() {
+        let text = "# T\r\n\r\n- [ ] **G**\r\n  - [x] a `DEBUG=false` <!-- golive: ENV003 -->  \r\n  - [ ] b\r\n- [X] c <!-- golive-result: fail X · old --> \r\ntail\r\n";
+        let cl = parse(text);
+        assert_eq!(cl.items.len(), 4);
+        let writes = vec![
+            ItemWrite::default(),
+            w(true, "pass ENV003 · ok"),
+            w(true, "pass ENV004 · ok"),
+            w(false, "fail ENV005 · no"),
+        ];
+        let out = apply(text, &cl, &writes);
+        assert_eq!(
+            out,
+            "# T\r\n\r\n- [x] **G**\r\n  - [x] a `DEBUG=false` <!-- golive: ENV003 --> <!-- golive-result: pass ENV003 · ok -->  \r\n  - [x] b <!-- golive-result: pass ENV004 · ok -->\r\n- [ ] c <!-- golive-result: fail ENV005 · no --> \r\ntail\r\n"
+        );
+        let again = apply(&out, &parse(&out), &writes);
+        assert_eq!(again, out);
+        // A stale result comment goes when the item is no longer bound.
+        let none = vec![
+            ItemWrite::default(),
+            ItemWrite {
+                checked: None,
+                comment: None,
+            },
+            ItemWrite::default(),
+            ItemWrite::default(),
+        ];
+        let cleared = apply(&out, &parse(&out), &none);
+        assert!(
+            cleared.contains("  - [x] a `DEBUG=false` <!-- golive: ENV003 -->  \r\n"),
+            "{cleared}"
+        );
+    }
+
+    #[test]
+    fn comments_are_made_safe() {
+        assert_eq!(comment_safe("a --> b\nc", 100), "a -› b c");
+        assert_eq!(comment_safe("abcdef", 4), "abc…");
+    }
+}
