@@ -3,14 +3,15 @@
 //! ready and why, grouped by check.
 
 use super::args::{CheckArgs, ReportFormat};
-use super::check::{Prepared, execute};
+use super::check::Prepared;
 use super::checklist::load;
 use super::style::Style;
 use golive_core::checklist::plan::plan_checklist;
 use golive_core::config::{Config, resolve_inputs};
 use golive_core::engine::{self, Selection};
-use golive_core::facts::RunEnv;
+use golive_core::facts::{Facts, RunEnv};
 use golive_core::report::RunReport;
+use golive_facts::RepoIndex;
 use golive_report::TerminalOptions;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -109,18 +110,20 @@ pub fn run(a: &CheckArgs, style: Style) -> i32 {
         Ok(r) => r,
         Err(e) => return super::fail_usage(format!("cannot start the runtime: {e}")),
     };
-    let quiet = Style {
-        progress: false,
-        ..style
-    };
     let mut reports: Vec<RunReport> = runtime.block_on(async move {
+        // The environments share one repository: walk it once.
+        let shared = match prepared.first() {
+            Some(p) => Facts::new(p.run_env.clone()).get::<RepoIndex>().await.ok(),
+            None => None,
+        };
         let sem = Arc::new(tokio::sync::Semaphore::new(ENV_CONCURRENCY));
         let mut set = tokio::task::JoinSet::new();
         for (i, p) in prepared.into_iter().enumerate() {
             let sem = sem.clone();
+            let shared = shared.clone();
             set.spawn(async move {
                 let _permit = sem.acquire_owned().await;
-                (i, execute(p, quiet).await)
+                (i, execute_env(p, shared).await)
             });
         }
         let mut out = Vec::new();
@@ -155,6 +158,37 @@ pub fn run(a: &CheckArgs, style: Style) -> i32 {
         super::EXIT_READY
     } else {
         super::EXIT_NOT_READY
+    }
+}
+
+/// One environment's run, with the repository walk shared across the fleet.
+async fn execute_env(p: Prepared, shared: Option<Arc<RepoIndex>>) -> RunReport {
+    let started_at = jiff::Timestamp::now();
+    let clock = std::time::Instant::now();
+    let limits = engine::Limits::from_config(&p.config);
+    let environment = p.run_env.environment.clone();
+    let facts = Facts::new(p.run_env);
+    if let Some(index) = shared {
+        facts.preset(index);
+    }
+    let today = jiff::Zoned::now().date();
+    let results = engine::run(
+        p.plan,
+        Arc::new(facts),
+        &limits,
+        &p.config.waivers,
+        today,
+        &|_| {},
+    )
+    .await;
+    RunReport {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        environment,
+        root: p.root.display().to_string(),
+        started_at,
+        duration_ms: clock.elapsed().as_millis() as u64,
+        results,
+        gate: p.config.gate.clone(),
     }
 }
 
