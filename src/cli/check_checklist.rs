@@ -73,7 +73,19 @@ pub fn run(a: &CheckArgs, mut prepared: Prepared, style: Style, path: &Path) -> 
         });
     }
     let text = match a.format {
-        ReportFormat::Json => golive_report::json::render(&report),
+        ReportFormat::Json => {
+            // The golive.report/v1 contract, plus the checklist's own sections.
+            let mut v = golive_report::json::to_value(&report);
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert(
+                    "checklist".into(),
+                    checklist_json(&loaded.label, &sections, &report),
+                );
+            }
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
         ReportFormat::Text => golive_report::checklist::render(
             &report,
             &loaded.label,
@@ -106,4 +118,32 @@ pub fn run(a: &CheckArgs, mut prepared: Prepared, style: Style, path: &Path) -> 
     } else {
         super::EXIT_NOT_READY
     }
+}
+
+fn checklist_json(
+    source: &str,
+    sections: &[Section],
+    report: &golive_core::report::RunReport,
+) -> serde_json::Value {
+    let rows: Vec<serde_json::Value> = sections
+        .iter()
+        .map(|sec| {
+            let mut c = golive_core::report::Counts::default();
+            for r in report
+                .results
+                .iter()
+                .filter(|r| r.item.as_ref().is_some_and(|i| sec.lines.contains(&i.line)))
+            {
+                c.add(r.status);
+            }
+            let mut m = serde_json::Map::new();
+            m.insert("name".into(), serde_json::json!(sec.title));
+            for st in golive_core::Status::ALL {
+                m.insert(st.as_str().into(), serde_json::json!(c.get(st)));
+            }
+            m.insert("status".into(), serde_json::json!(c.status_word()));
+            serde_json::Value::Object(m)
+        })
+        .collect();
+    serde_json::json!({"source": source, "sections": rows})
 }

@@ -358,6 +358,14 @@ fn check_reports_manual_items_with_null_check_and_by_sections() {
     .unwrap();
     let out = golive(tmp.path(), &["check", ".", "-f", "json"]);
     let v = json(&out);
+    let sections: Vec<&str> = v["checklist"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(sections, vec!["Config", "People", "Sign-off"]);
+    assert_eq!(v["checklist"]["sections"][1]["status"], "pending");
     let results = v["results"].as_array().unwrap();
     let manual: Vec<&Value> = results.iter().filter(|r| r["status"] == "manual").collect();
     assert_eq!(manual.len(), 2, "{manual:?}");
