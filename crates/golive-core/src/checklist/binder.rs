@@ -701,8 +701,10 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
                 continue;
             }
         }
+        // "TLS 1.3 preferred": a stated value that is only a preference anchors nothing.
+        let optional = matches!(judgement, Some("preferred" | "recommended" | "if possible"));
         if let Some(j) = judgement
-            && !s.anchored
+            && (!s.anchored || optional)
         {
             dropped.push(format!("{code} matches, but the item asks for a judgement (\"{j}\") that a check cannot make"));
             continue;
@@ -1087,7 +1089,7 @@ mod tests {
 - [ ] p95 latency under 500ms\n- [ ] Rate limiting returns 429 after 65+ requests\n- [ ] Response time < 200ms\n\
 - [ ] `alembic upgrade head` completes\n- [ ] Backup retention policy set (30 days minimum)\n- [ ] HTTPS enforced (TLS 1.2+)\n\
 - [ ] Coverage at least 80%\n- [ ] Rollback approved by the release manager\n\
-- [ ] Latency and response time under 300ms\n",
+- [ ] Latency and response time under 300ms\n- [ ] HTTPS enforced (TLS 1.3 preferred)\n",
         );
         assert_eq!(got[0], "REDIS002");
         assert_eq!(got[1], "REDIS002", "section words help: {}", got[1]);
@@ -1114,6 +1116,11 @@ mod tests {
             got[13].contains("several parameters"),
             "which percentile? {}",
             got[13]
+        );
+        assert!(
+            got[14].contains("judgement"),
+            "a preference is no requirement: {}",
+            got[14]
         );
     }
 
