@@ -454,7 +454,12 @@ fn odd_markdown(seed: u64, len: usize) -> String {
 #[test]
 fn odd_markdown_never_panics_and_write_back_is_stable() {
     let registry = golive_checks::registry();
-    for seed in 0..400u64 {
+    // GOLIVE_ODD_MARKDOWN_CASES=100000 for a longer local run.
+    let cases: u64 = std::env::var("GOLIVE_ODD_MARKDOWN_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    for seed in 0..cases {
         let text = odd_markdown(seed, 1 + (seed as usize % 97));
         let cl = parse(&text);
         let _ = bind_checklist(&cl, &registry, golive_checks::binder_options(), "fuzz.md");

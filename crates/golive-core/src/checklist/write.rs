@@ -64,7 +64,44 @@ fn split_trailing_ws(line: &str) -> (&str, &str) {
 
 /// Applies `writes` (one per item, by index) to `text`. Groups are ticked when every child
 /// ends up ticked, unticked otherwise.
+///
+/// The result is verified: it must parse to the same items on the same lines, and writing the
+/// same results again must change nothing. Markdown where a trailing comment would change the
+/// structure (a task line that is also a table header) gets its boxes only, and when even that
+/// does not hold, the text is returned unchanged.
 pub fn apply(text: &str, cl: &Checklist, writes: &[ItemWrite]) -> String {
+    let full = apply_raw(text, cl, writes);
+    if stable(&full, cl, writes) {
+        return full;
+    }
+    let boxes: Vec<ItemWrite> = writes
+        .iter()
+        .map(|w| ItemWrite {
+            checked: w.checked,
+            comment: None,
+        })
+        .collect();
+    let boxes_only = apply_raw(text, cl, &boxes);
+    if stable(&boxes_only, cl, &boxes) {
+        return boxes_only;
+    }
+    text.to_string()
+}
+
+fn same_items(a: &Checklist, b: &Checklist) -> bool {
+    a.items.len() == b.items.len()
+        && a.items
+            .iter()
+            .zip(&b.items)
+            .all(|(x, y)| x.line == y.line && x.kind == y.kind)
+}
+
+fn stable(out: &str, before: &Checklist, writes: &[ItemWrite]) -> bool {
+    let after = super::parse(out);
+    same_items(before, &after) && apply_raw(out, &after, writes) == out
+}
+
+fn apply_raw(text: &str, cl: &Checklist, writes: &[ItemWrite]) -> String {
     let n = cl.items.len();
     let mut final_checked: Vec<bool> = cl.items.iter().map(|i| i.checked).collect();
     for idx in (0..n).rev() {
@@ -147,7 +184,12 @@ pub fn add_binding_comments(text: &str, cl: &Checklist, bindings: &[ItemBinding]
         pos = item.line_end;
     }
     out.push_str(&text[pos..]);
-    out
+    // Never a structural change: the comments must leave the items as they were.
+    if same_items(cl, &super::parse(&out)) {
+        out
+    } else {
+        text.to_string()
+    }
 }
 
 #[cfg(test)]
