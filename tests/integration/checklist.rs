@@ -621,3 +621,25 @@ fn init_from_checklist_turns_required_inputs_into_an_environment() {
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
     assert_eq!(json(&out)["summary"]["environments"], 2);
 }
+
+#[test]
+fn negations_unparametrised_bounds_and_processes_stay_honest() {
+    let tmp = temp_repo(&[(
+        "c.md",
+        "# C\n\n- [ ] Don't set `DEBUG=true` in production\n- [ ] Rotate `SECRET_KEY` every 90 days\n- [ ] `SECRET_KEY` is at least 64 characters\n- [ ] `DEBUG` must never be true\n- [ ] 2 replicas minimum\n",
+    )]);
+    let d = decisions(&tmp.path().join("c.md"));
+    assert_eq!(decision_of(&d, "Don't set"), "VARS001 name=DEBUG not=true");
+    assert!(
+        decision_of(&d, "Rotate").contains("judgement"),
+        "{}",
+        decision_of(&d, "Rotate")
+    );
+    assert!(
+        decision_of(&d, "64 characters").contains("no parameter"),
+        "{}",
+        decision_of(&d, "64 characters")
+    );
+    assert_eq!(decision_of(&d, "must never"), "ENV003");
+    assert!(decision_of(&d, "replicas").starts_with("manual"));
+}

@@ -87,13 +87,26 @@ impl Check for VariableHasValue {
             Err(o) => return o,
         };
         let shown = |v: &str| display_var(&name, v);
+        // "Must not be X" says nothing about an unset variable: the application's default
+        // applies, which golive cannot see.
+        if !not.is_empty()
+            && wanted.is_empty()
+            && files.targets().next().is_some()
+            && files
+                .targets()
+                .all(|f| !f.parsed.effective().into_iter().any(|e| e.key == name))
+        {
+            return Outcome::skipped(format!(
+                "{name} is not set in any production env file; the application's default applies"
+            ));
+        }
         let mut findings = Findings::new();
         for file in files.targets() {
             findings.inspected();
             let entry = file.parsed.effective().into_iter().find(|e| e.key == name);
             let at = |line: u32| Location::line(file.rel.clone(), line);
             match entry {
-                None if absent => {}
+                None if absent || (!not.is_empty() && wanted.is_empty()) => {}
                 None => findings.fail(
                     format!("{name} is not set in {}", file.rel),
                     Location::file(file.rel.clone()),

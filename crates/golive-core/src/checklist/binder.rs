@@ -150,6 +150,8 @@ const HUMAN: &[&str] = &[
 ];
 
 const JUDGEMENT: &[&str] = &[
+    "rotate",
+    "rotated",
     "appropriate",
     "appropriately",
     "correctly",
@@ -287,6 +289,17 @@ fn subjects(item: &Item) -> Vec<Subject> {
     };
     for c in &item.code {
         push(c, &mut out);
+    }
+    // "Don't set `DEBUG=true`", "never `X=1`": the item asks for the opposite.
+    static NEG: OnceLock<regex::Regex> = OnceLock::new();
+    for c in rx(&NEG, r"(?i)\b(?:don'?t|do not|never|no|not|avoid|must not|mustn'?t|without)\s+(?:[A-Za-z]+\s+){0,2}`([^`]+)`").captures_iter(raw) {
+        for sub in out.iter_mut() {
+            if sub.text == c[1].trim()
+                && let Shape::Assign { value, .. } = &sub.shape
+            {
+                sub.not_value = Some(value.clone());
+            }
+        }
     }
     let full = item.full_plain();
     for c in rx(&PROSE_ASSIGN, r"\b([A-Z][A-Z0-9_]*)=([A-Za-z0-9_.:/-]+)").captures_iter(&full) {
@@ -493,6 +506,12 @@ fn score_check(
         let Shape::Assign { key, value } = &subs[i].shape else {
             continue;
         };
+        // A negated assignment is never what a dedicated check verifies.
+        if subs[i].not_value.is_some() {
+            s.subjects.remove(&i);
+            s.rejected.push(i);
+            continue;
+        }
         let mut accepted = false;
         for (_, ks) in &kw_shapes {
             let Shape::Assign { key: k, value: v } = ks else {
@@ -567,7 +586,26 @@ fn apply_quantities(
             .iter()
             .filter(|p| matches!(p.kind, ParamKind::Int | ParamKind::Float))
             .filter_map(|p| {
-                let (unit, dir, scale) = param_unit(p.name)?;
+                let (unit, dir, scale) = match (&q.unit_word, param_unit(p.name)) {
+                    // A counted thing goes to a parameter named after it (`min_replicas`).
+                    (Some(w), _) => {
+                        let last = p.name.rsplit('_').next().unwrap_or(p.name);
+                        let dir = if p.name.starts_with("max_") {
+                            Some(Dir::Max)
+                        } else if p.name.starts_with("min_") {
+                            Some(Dir::Min)
+                        } else {
+                            None
+                        };
+                        let same = features::stem(last) == *w
+                            || (w.len() > 3 && w.starts_with(&features::stem(last)));
+                        if !same {
+                            return None;
+                        }
+                        (q.unit, dir, 1.0)
+                    }
+                    (None, u) => u?,
+                };
                 let dir_ok = match (dir, q.dir) {
                     (Some(a), b) if b != Dir::Exact => a == b,
                     _ => true,
@@ -780,6 +818,17 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
         }
         let fallback_params: Option<(Vec<(&str, String)>, String)> = match &sub.shape {
             Shape::Assign { key, value }
+                if sub.not_value.is_some()
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') =>
+            {
+                Some((
+                    vec![("name", key.clone()), ("not", value.clone())],
+                    format!("`{}` is what the item rules out", sub.text),
+                ))
+            }
+            Shape::Assign { key, value }
                 if key
                     .chars()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') =>
@@ -855,6 +904,12 @@ pub fn bind_item(item: &Item, registry: &[&'static dyn Check], opts: BinderOptio
         }
     }
 
+    if bound.is_empty()
+        && !unverified.is_empty()
+        && let Some(d) = dropped.first()
+    {
+        return Decision::Manual(d.clone());
+    }
     if !unverified.is_empty() {
         let names: Vec<String> = unverified.iter().map(|u| format!("`{u}`")).collect();
         let why = if let Some(j) = judgement.filter(|_| presence) {

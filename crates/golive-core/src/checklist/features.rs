@@ -187,6 +187,8 @@ pub struct Quantity {
     /// The words just before it (`p95`, `health`, `TLS`), for choosing between parameters.
     pub context: Vec<String>,
     pub text: String,
+    /// For `Unit::Count`: the counted thing, stemmed (`replica`, `character`).
+    pub unit_word: Option<String>,
 }
 
 /// Quantities stated in a text.
@@ -269,6 +271,69 @@ pub fn quantities(text: &str) -> Vec<Quantity> {
             dir,
             context: context_before(text, start),
             text: c[0].trim().to_string(),
+            unit_word: None,
+        });
+    }
+    // Bounds on anything counted: `at least 64 characters`, `2 replicas minimum`, `max 5 retries`.
+    static C: OnceLock<regex::Regex> = OnceLock::new();
+    let counted = re(
+        &C,
+        r"(?i)(?:(?P<pre>\bat least\b|\bminimum(?: of)?\b|\bmin\b|\bat most\b|\bmaximum(?: of)?\b|\bmax\b|\bno more than\b|\bfewer than\b|\bmore than\b|<=|>=|<|>|≤|≥)\s*(?P<num>\d+)\+?\s*(?P<word>[a-z][a-z-]+)|(?P<num2>\d+)(?P<plus>\+)?\s*(?P<word2>[a-z][a-z-]+)(?P<post>\s+(?:minimum|or more|at least|maximum|or fewer|at most))?)",
+    );
+    for c in counted.captures_iter(text) {
+        let (num, word, dir) = if let (Some(n), Some(w)) = (c.name("num"), c.name("word")) {
+            let pre = c
+                .name("pre")
+                .map(|m| m.as_str().to_ascii_lowercase())
+                .unwrap_or_default();
+            let dir = if pre.starts_with("at most")
+                || pre.starts_with("max")
+                || pre.starts_with("no more")
+                || pre.starts_with("fewer")
+                || pre.starts_with('<')
+                || pre == "≤"
+            {
+                Dir::Max
+            } else {
+                Dir::Min
+            };
+            (n, w, dir)
+        } else if let (Some(n), Some(w)) = (c.name("num2"), c.name("word2")) {
+            let post = c
+                .name("post")
+                .map(|m| m.as_str().trim().to_ascii_lowercase())
+                .unwrap_or_default();
+            let dir = if c.name("plus").is_some()
+                || post == "minimum"
+                || post == "or more"
+                || post == "at least"
+            {
+                Dir::Min
+            } else if post.is_empty() {
+                continue;
+            } else {
+                Dir::Max
+            };
+            (n, w, dir)
+        } else {
+            continue;
+        };
+        if spans
+            .iter()
+            .any(|(a, b)| num.start() < *b && *a < num.end())
+        {
+            continue;
+        }
+        let Ok(value) = num.as_str().parse::<f64>() else {
+            continue;
+        };
+        out.push(Quantity {
+            value,
+            unit: Unit::Count,
+            dir,
+            context: context_before(text, num.start()),
+            text: c[0].trim().to_string(),
+            unit_word: Some(stem(word.as_str())),
         });
     }
     // Versions: `PostgreSQL 15+`, `TLS 1.2+`, `Redis 7+`, `TLS 1.3`.
@@ -302,6 +367,7 @@ pub fn quantities(text: &str) -> Vec<Quantity> {
             },
             context: vec![stem(&what)],
             text: c[0].trim().to_string(),
+            unit_word: None,
         });
     }
     out
