@@ -45,6 +45,8 @@ pub enum Command {
     Init(InitArgs),
     /// Load one URL (bounded) and print its latency histogram.
     Load(LoadArgs),
+    /// Bind a markdown checklist's items to checks and show each binding and why.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,9 +63,13 @@ pub struct CheckArgs {
     /// The configuration file (default: PATH/golive.toml when it exists).
     #[arg(long, short = 'c')]
     pub config: Option<PathBuf>,
-    /// The environment of golive.toml whose inputs to use.
+    /// The environment of golive.toml whose inputs to use; repeat it to check several
+    /// environments (tenants) concurrently, with a fleet summary.
     #[arg(long, short = 'e')]
-    pub env: Option<String>,
+    pub env: Vec<String>,
+    /// Check every environment of golive.toml concurrently, with a fleet summary.
+    #[arg(long, conflicts_with = "env")]
+    pub all_envs: bool,
     #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
     /// Write the report to this file instead of standard output.
@@ -79,6 +85,13 @@ pub struct CheckArgs {
     /// write golive ever makes to a target.
     #[arg(long)]
     pub send_test_alert: bool,
+    /// Run a markdown checklist's bound checks and report by its sections (default: the
+    /// `checklist` of golive.toml, when set).
+    #[arg(long, value_name = "FILE.md")]
+    pub checklist: Option<PathBuf>,
+    /// With a checklist: tick each box that passed and append golive's result comment.
+    #[arg(long)]
+    pub write: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,6 +124,24 @@ pub struct InitArgs {
     /// Overwrite golive.toml and PRODUCTION_CHECKLIST.md when they exist.
     #[arg(long)]
     pub force: bool,
+    /// Add an environment to golive.toml whose inputs are the checklist's "Required Inputs",
+    /// as blanks to fill (issue 6 checklist).
+    #[arg(long, value_name = "FILE.md")]
+    pub from_checklist: Option<PathBuf>,
+    /// The name of the environment --from-checklist adds.
+    #[arg(long, default_value = "production", requires = "from_checklist")]
+    pub env_name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The markdown checklist.
+    pub file: PathBuf,
+    /// Add the binder's bindings to the file as `<!-- golive: CODE -->` comments to review.
+    #[arg(long)]
+    pub write: bool,
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]

@@ -39,7 +39,7 @@ pub fn prepare(a: &CheckArgs) -> Result<Prepared, String> {
         skip: a.skip.clone(),
     };
     let plan = engine::plan(&registry, &config, &selection).map_err(|e| e.to_string())?;
-    let env = config.select_environment(a.env.as_deref())?;
+    let env = config.select_environment(a.env.first().map(String::as_str))?;
     let lookup = |name: &str| std::env::var(name).ok();
     let run_env = RunEnv {
         root: root.clone(),
@@ -60,10 +60,23 @@ pub fn prepare(a: &CheckArgs) -> Result<Prepared, String> {
 }
 
 pub fn run(a: CheckArgs, style: Style) -> i32 {
+    // issue 6 checklist: several environments (tenants) at once.
+    if a.all_envs || a.env.len() > 1 {
+        return super::fleet::run(&a, style);
+    }
     let prepared = match prepare(&a) {
         Ok(p) => p,
         Err(e) => return super::fail_usage(e),
     };
+    // issue 6 checklist: `--checklist FILE.md`, or golive.toml's `checklist`.
+    if let Some(path) = super::check_checklist::checklist_path(&a, &prepared) {
+        return super::check_checklist::run(&a, prepared, style, &path);
+    }
+    if a.write {
+        return super::fail_usage(
+            "--write needs a checklist: pass --checklist FILE.md or set `checklist` in golive.toml",
+        );
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

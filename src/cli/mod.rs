@@ -2,8 +2,13 @@
 
 mod args;
 mod check;
+mod check_checklist;
+mod checklist;
 mod explain;
+mod fleet;
+mod import;
 mod init;
+mod init_checklist;
 mod load;
 mod rules;
 mod style;
@@ -32,8 +37,10 @@ pub fn main() -> i32 {
         args::Command::Check(a) => check::run(a, style),
         args::Command::Rules(a) => rules::run(a),
         args::Command::Explain(a) => explain::run(a),
+        args::Command::Init(a) if a.from_checklist.is_some() => init_checklist::run(a),
         args::Command::Init(a) => init::run(a, style),
         args::Command::Load(a) => load::run(a, style),
+        args::Command::Import(a) => import::run(a),
     }
 }
 

@@ -1,6 +1,7 @@
 //! golive's integration tests: one binary, modules by subject.
 
 mod check_fixtures;
+mod checklist;
 mod cli;
 mod docs;
 mod init;

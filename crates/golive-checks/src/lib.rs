@@ -53,6 +53,14 @@ pub fn registry() -> Vec<&'static dyn Check> {
     DOMAINS.iter().flat_map(|d| d.iter().copied()).collect()
 }
 
+/// How the checklist binder uses this catalog: its fallback for variables no dedicated check
+/// is about.
+pub fn binder_options() -> golive_core::checklist::binder::BinderOptions {
+    golive_core::checklist::binder::BinderOptions {
+        fallback: Some(vars::FALLBACK),
+    }
+}
+
 /// The check with this code (case-insensitive).
 pub fn find(code: &str) -> Option<&'static dyn Check> {
     registry()

@@ -128,6 +128,14 @@ impl Facts {
         downcast(r)
     }
 
+    /// Gives the cache a fact collected elsewhere, so runs that share it (the environments of
+    /// a fleet over one repository share its walk) collect it once. No-op when already set.
+    /// (issue 6 checklist)
+    pub fn preset<T: Fact>(&self, value: Arc<T>) {
+        let slot = self.slot((TypeId::of::<T>(), String::new()));
+        let _ = slot.set(Ok(value as Arc<dyn Any + Send + Sync>));
+    }
+
     /// How many distinct facts were collected (or attempted) so far.
     pub fn collected(&self) -> usize {
         let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());

@@ -1,6 +1,7 @@
 //! golive's core: the model, `golive.toml`, the fact cache and the engine.
 
 pub mod check;
+pub mod checklist;
 pub mod config;
 pub mod engine;
 pub mod facts;

@@ -35,6 +35,10 @@ databases and object stores to anyone who tries the vendor password.",
         "not using defaults",
         "POSTGRES_PASSWORD",
         "REDIS_PASSWORD",
+        "*SECRET*",
+        "*PASSWORD*",
+        "*TOKEN*",
+        "*_KEY",
     ],
 };
 

@@ -29,9 +29,9 @@ and load production values from the secret store or the deploy platform.",
     keywords: &[
         "committed",
         "gitignore",
-        ".env in production",
-        "not in code",
-        "no .env",
+        ".env committed",
+        "env file committed",
+        "not committed",
     ],
 };
 

@@ -25,9 +25,9 @@ comment for each.",
     params: &[],
     requires: &[],
     keywords: &[
-        ".env.example",
-        "env template",
-        "reflects production needs",
+        ".env.example exists",
+        "env template exists",
+        "env example present",
         "documented variables",
     ],
 };
