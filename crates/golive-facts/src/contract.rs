@@ -325,10 +325,10 @@ fn python_classes(tree: &Tree, src: &[u8], file: &str) -> Vec<PyClass> {
                     }
                     cls.nested_delimiter = kwarg_string(r, src, "env_nested_delimiter")
                         .or(cls.nested_delimiter.take());
-                    if let Some(args) = r.child_by_field_name("arguments") {
-                        if text(args, src).contains("case_sensitive=True") {
-                            cls.case_sensitive = true;
-                        }
+                    if let Some(args) = r.child_by_field_name("arguments")
+                        && text(args, src).contains("case_sensitive=True")
+                    {
+                        cls.case_sensitive = true;
                     }
                 }
                 continue;
@@ -386,10 +386,10 @@ fn resolve_settings(classes: &[PyClass], out: &mut CodeReads) {
             if b == "BaseSettings" {
                 return true;
             }
-            if seen.insert(b) {
-                if let Some(p) = by_name.get(b) {
-                    stack.extend(p.bases.iter().map(String::as_str));
-                }
+            if seen.insert(b)
+                && let Some(p) = by_name.get(b)
+            {
+                stack.extend(p.bases.iter().map(String::as_str));
             }
         }
         false

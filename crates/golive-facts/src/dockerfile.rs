@@ -234,10 +234,10 @@ fn heredoc_openers(args: &str) -> Vec<(String, bool)> {
                 if let Some(d) = args.get(start..j) {
                     out.push((d.to_string(), strip));
                 }
-                if let Some(q) = quote {
-                    if bytes.get(j) == Some(&q) {
-                        j += 1;
-                    }
+                if let Some(q) = quote
+                    && bytes.get(j) == Some(&q)
+                {
+                    j += 1;
                 }
             }
             i = j.max(i + 2);
@@ -325,10 +325,10 @@ fn split_flags(args: &str) -> (Vec<(String, String)>, String) {
 
 fn parse_form(args: &str) -> Form {
     let t = args.trim();
-    if t.starts_with('[') {
-        if let Ok(v) = serde_json::from_str::<Vec<String>>(t) {
-            return Form::Exec(v);
-        }
+    if t.starts_with('[')
+        && let Ok(v) = serde_json::from_str::<Vec<String>>(t)
+    {
+        return Form::Exec(v);
     }
     Form::Shell(t.to_string())
 }
@@ -991,8 +991,8 @@ impl Ignore {
                 continue;
             }
             // .dockerignore patterns are anchored at the context root, like `/pattern` in git.
-            let anchored = if l.starts_with('!') {
-                format!("!/{}", l[1..].trim_start_matches('/'))
+            let anchored = if let Some(neg) = l.strip_prefix('!') {
+                format!("!/{}", neg.trim_start_matches('/'))
             } else if l.starts_with("**") {
                 l.to_string()
             } else {
@@ -1283,13 +1283,13 @@ impl DockerBuilds {
                     .iter()
                     .filter(|b| b.dockerfile.as_deref() == Some(f.rel.as_str()))
                 {
-                    if let Some(c) = &b.context {
-                        if !declared.iter().any(|(d, _)| d == c) {
-                            declared.push((
-                                c.clone(),
-                                format!("build context of service {} in {}", b.service, b.file),
-                            ));
-                        }
+                    if let Some(c) = &b.context
+                        && !declared.iter().any(|(d, _)| d == c)
+                    {
+                        declared.push((
+                            c.clone(),
+                            format!("build context of service {} in {}", b.service, b.file),
+                        ));
                     }
                 }
                 BuildInputs::analyse(index, f, &declared)

@@ -84,26 +84,26 @@ impl Check for NoDevDefaults {
                 };
                 let via = if refs.is_empty() { "is" } else { "defaults to" };
                 let lv = v.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
-                if is_debug_key(&key) && matches!(lv.as_str(), "true" | "1" | "yes" | "on") {
+                let dev_value = (is_debug_key(&key)
+                    && matches!(lv.as_str(), "true" | "1" | "yes" | "on"))
+                    || (is_env_name_key(&key)
+                        && matches!(
+                            lv.as_str(),
+                            "development" | "dev" | "local" | "test" | "testing"
+                        ))
+                    || (key.to_ascii_uppercase().ends_with("LOG_LEVEL")
+                        && matches!(lv.as_str(), "debug" | "trace"));
+                if dev_value {
                     f.fail(format!("service {}: {key} {via} {lv}", s.name), loc(node));
-                } else if is_env_name_key(&key)
-                    && matches!(
-                        lv.as_str(),
-                        "development" | "dev" | "local" | "test" | "testing"
-                    )
+                } else if is_secret_name(&key)
+                    && refs.is_empty()
+                    && !v.trim().is_empty()
+                    && let Some(why) = default_reason(&v)
                 {
-                    f.fail(format!("service {}: {key} {via} {lv}", s.name), loc(node));
-                } else if key.to_ascii_uppercase().ends_with("LOG_LEVEL")
-                    && matches!(lv.as_str(), "debug" | "trace")
-                {
-                    f.fail(format!("service {}: {key} {via} {lv}", s.name), loc(node));
-                } else if is_secret_name(&key) && refs.is_empty() && !v.trim().is_empty() {
-                    if let Some(why) = default_reason(&v) {
-                        f.fail(
-                            format!("service {}: {key} {why} ({})", s.name, redact(&v)),
-                            loc(node),
-                        );
-                    }
+                    f.fail(
+                        format!("service {}: {key} {why} ({})", s.name, redact(&v)),
+                        loc(node),
+                    );
                 }
             }
         });
