@@ -1,4 +1,5 @@
 //! golive's integration tests: one binary, modules by subject.
 
 mod check_fixtures;
+mod containers;
 mod support;

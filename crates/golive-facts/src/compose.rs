@@ -165,7 +165,8 @@ pub fn parse_yaml(text: &str, file: &str) -> Result<Node, YamlError> {
         Err(e) => {
             let line = e.location().map(|l| l.line()).unwrap_or(1);
             let msg = e.to_string();
-            let first = msg.lines().next().unwrap_or("invalid YAML").to_string();
+            let first = msg.lines().next().unwrap_or("invalid YAML");
+            let first = first.strip_prefix("error: ").unwrap_or(first).to_string();
             Err(YamlError {
                 line: u32::try_from(line).unwrap_or(1).max(1),
                 message: first,
@@ -949,8 +950,14 @@ mod tests {
     #[test]
     fn reset_and_override_tags_replace() {
         let cf = files(&[
-            ("c.yml", "services:\n  a:\n    ports: [\"80:80\"]\n    volumes: [\".:/app\"]\n    environment: {A: \"1\", B: \"2\"}\n"),
-            ("p.yml", "services:\n  a:\n    ports: !reset []\n    volumes: !override\n      - data:/data\n    environment: !override\n      C: \"3\"\n"),
+            (
+                "c.yml",
+                "services:\n  a:\n    ports: [\"80:80\"]\n    volumes: [\".:/app\"]\n    environment: {A: \"1\", B: \"2\"}\n",
+            ),
+            (
+                "p.yml",
+                "services:\n  a:\n    ports: !reset []\n    volumes: !override\n      - data:/data\n    environment: !override\n      C: \"3\"\n",
+            ),
         ]);
         let p = cf.project(&["c.yml".into(), "p.yml".into()], "t");
         let a = &p.services[0];
