@@ -50,13 +50,16 @@ pub(crate) fn visit_production(
     findings: &mut Findings,
     mut visit: impl FnMut(&ComposeProject, &Service, &mut Findings),
 ) {
+    let mut reported = std::collections::HashSet::new();
     for p in &files.production {
         for (file, line, msg) in &p.problems {
-            findings.push(
-                Status::Error,
-                msg.clone(),
-                Some(Location::line(file.clone(), *line)),
-            );
+            if reported.insert((file, line, msg)) {
+                findings.push(
+                    Status::Error,
+                    msg.clone(),
+                    Some(Location::line(file.clone(), *line)),
+                );
+            }
         }
         for s in &p.services {
             findings.inspected();
