@@ -81,7 +81,7 @@ fn webshop_container_defects_are_found_at_their_lines() {
 fn a_clean_project_of_the_same_shape_passes() {
     let (code, v) = run_json(&fixtures().join("projects/fastapi-clean"));
     let r = by_code(&v);
-    assert_eq!(r.len(), 17, "{r:?}");
+    assert_eq!(r.len(), 18, "{r:?}");
     for (c, (status, locs)) in &r {
         assert_eq!(status, "pass", "{c}: {locs:?}");
     }
@@ -123,7 +123,11 @@ fn hostile_files_are_reported_not_fatal() {
             "DOCKER,COMPOSE,CONTRACT",
         ],
     );
-    assert!(start.elapsed().as_secs() < 30);
+    assert!(
+        start.elapsed().as_secs() < 120,
+        "took {:?}",
+        start.elapsed()
+    );
     let code = out.status.code().unwrap_or(-1);
     assert!(
         code == 0 || code == 1,

@@ -160,7 +160,14 @@ pub fn parse_yaml(text: &str, file: &str) -> Result<Node, YamlError> {
             replace: false,
         });
     }
-    match serde_saphyr::from_str::<Spanned<Raw>>(text) {
+    // Compose files are small: a tighter budget than the library's keeps alias bombs cheap.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 50_000;
+    budget.max_aliases = 5_000;
+    budget.max_total_scalar_bytes = 4 * 1024 * 1024;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
         Ok(raw) => Ok(to_node(raw, &file)),
         Err(e) => {
             let line = e.location().map(|l| l.line()).unwrap_or(1);
