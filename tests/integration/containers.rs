@@ -81,7 +81,7 @@ fn webshop_container_defects_are_found_at_their_lines() {
 fn a_clean_project_of_the_same_shape_passes() {
     let (code, v) = run_json(&fixtures().join("projects/fastapi-clean"));
     let r = by_code(&v);
-    assert_eq!(r.len(), 18, "{r:?}");
+    assert!(r.len() >= 19, "{r:?}");
     for (c, (status, locs)) in &r {
         assert_eq!(status, "pass", "{c}: {locs:?}");
     }

@@ -6,6 +6,7 @@ mod docker003_healthcheck;
 mod docker004_no_secrets_in_env_arg;
 mod docker005_no_env_file_copied;
 mod docker006_referenced_files_exist;
+mod docker007_exec_form_entrypoint;
 
 use golive_core::{Check, CheckCx, Location, Outcome};
 use golive_facts::dockerfile::{DockerfileEntry, Dockerfiles};
@@ -18,6 +19,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &docker004_no_secrets_in_env_arg::NoSecretsInEnvArg,
     &docker005_no_env_file_copied::NoEnvFileCopied,
     &docker006_referenced_files_exist::ReferencedFilesExist,
+    &docker007_exec_form_entrypoint::ExecFormEntrypoint,
 ];
 
 /// The reason a Dockerfile check has nothing to look at.
