@@ -1174,9 +1174,6 @@ impl BuildInputs {
                 } else if status == SourceStatus::Exists
                     && (root.join(&rel).is_dir() || has_glob(&src))
                 {
-                    if out.copies_directory.is_none() {
-                        out.copies_directory = Some((ins.line, src.clone()));
-                    }
                     let m = if has_glob(&rel) {
                         globset::GlobBuilder::new(&rel)
                             .literal_separator(true)
@@ -1186,6 +1183,17 @@ impl BuildInputs {
                     } else {
                         None
                     };
+                    // A directory, or a glob that could take an env file (`*`, not `requirements*.txt`).
+                    let parent = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                    let could_take_env = match &m {
+                        Some(m) => [".env", ".env.production", "prod.env"]
+                            .iter()
+                            .any(|n| m.is_match(join_rel(parent, n))),
+                        None => true,
+                    };
+                    if out.copies_directory.is_none() && could_take_env {
+                        out.copies_directory = Some((ins.line, src.clone()));
+                    }
                     for e in &envs {
                         let inside = match &m {
                             Some(m) => m.is_match(e),
