@@ -64,6 +64,8 @@ fn webshop_container_defects_are_found_at_their_lines() {
         ("COMPOSE004", "docker-compose.yml:28"),
         ("COMPOSE007", "docker-compose.yml:30"),
         ("COMPOSE008", "docker-compose.yml:14"),
+        // environment wins over env_file: the base file's URL with the dev password reaches production.
+        ("COMPOSE009", "docker-compose.yml:11"),
         ("CONTRACT002", "docker-compose.prod.yml:7"),
     ];
     for (c, loc) in want {
