@@ -832,6 +832,30 @@ impl ComposeFiles {
                 .push(out.project(&configured, "compose_files in golive.toml"));
             return out;
         }
+        let any_prod = rels.iter().any(|r| {
+            is_production_compose_name(&r.rsplit('/').next().unwrap_or(r).to_ascii_lowercase())
+        });
+        if !any_prod {
+            // By docker's convention, a base file with an `override` beside it is the deployable
+            // configuration and the override is the development layer `docker compose up` adds.
+            for rel in &rels {
+                let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+                let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                let stem = name.trim_end_matches(".yml").trim_end_matches(".yaml");
+                if !matches!(stem, "compose" | "docker-compose") {
+                    continue;
+                }
+                let has_override = ["yml", "yaml"]
+                    .iter()
+                    .any(|ext| rels.contains(&join_rel(dir, &format!("{stem}.override.{ext}"))));
+                if has_override {
+                    let reason =
+                        format!("{rel}: the base file, its override being the development layer");
+                    out.production
+                        .push(out.project(std::slice::from_ref(rel), &reason));
+                }
+            }
+        }
         for rel in &rels {
             let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
             if !is_production_compose_name(&name) {
@@ -974,6 +998,46 @@ mod tests {
         assert_eq!(vols[0].str(), Some("data:/data"));
         let env: Vec<String> = a.environment().into_iter().map(|(k, _, _)| k).collect();
         assert_eq!(env, vec!["C".to_string()]);
+    }
+
+    #[test]
+    fn production_sets_by_name_and_by_override_convention() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        std::fs::create_dir_all(root.join("b")).unwrap();
+        std::fs::write(root.join("a/compose.yml"), "services: {x: {image: a:1}}\n").unwrap();
+        std::fs::write(
+            root.join("a/compose.override.yml"),
+            "services: {x: {ports: ['1:1']}}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("b/docker-compose.yml"),
+            "services: {y: {image: b:1}}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("b/docker-compose.prod.yml"),
+            "services: {y: {restart: always}}\n",
+        )
+        .unwrap();
+        let index = RepoIndex::build(root).unwrap();
+        let cf = ComposeFiles::build(&index, &[]);
+        let sets: Vec<Vec<String>> = cf.production.iter().map(|p| p.files.clone()).collect();
+        // Prod-named files win; the override convention applies only without them.
+        assert_eq!(
+            sets,
+            vec![vec![
+                "b/docker-compose.yml".to_string(),
+                "b/docker-compose.prod.yml".to_string()
+            ]]
+        );
+        std::fs::remove_file(root.join("b/docker-compose.prod.yml")).unwrap();
+        let index = RepoIndex::build(root).unwrap();
+        let cf = ComposeFiles::build(&index, &[]);
+        let sets: Vec<Vec<String>> = cf.production.iter().map(|p| p.files.clone()).collect();
+        assert_eq!(sets, vec![vec!["a/compose.yml".to_string()]]);
     }
 
     #[test]

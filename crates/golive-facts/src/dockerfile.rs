@@ -1156,7 +1156,13 @@ impl BuildInputs {
             }),
             ..Default::default()
         };
+        // Only the final stage and the stages it builds on end up in the image.
+        let shipped: Vec<usize> = df
+            .final_stage()
+            .map(|st| df.stage_chain(st.index))
+            .unwrap_or_default();
         for ins in &copies {
+            let in_image = ins.stage.is_some_and(|s| shipped.contains(&s));
             for src in copy_sources(ins) {
                 if src.contains("://") || src.starts_with("git@") {
                     continue;
@@ -1164,7 +1170,9 @@ impl BuildInputs {
                 let status = source_status(index, &context, &src);
                 let rel = join_rel(&context, &src);
                 let name = rel.rsplit('/').next().unwrap_or(&rel).to_ascii_lowercase();
-                if crate::repo_index::is_env_file_name(&name) && !is_template_env(&name) {
+                if !in_image {
+                    // A build stage's files reach the image only through `COPY --from`.
+                } else if crate::repo_index::is_env_file_name(&name) && !is_template_env(&name) {
                     out.env_copies.push(EnvCopy {
                         line: ins.line,
                         source: src.clone(),

@@ -26,7 +26,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &compose009_no_dev_defaults::NoDevDefaults,
 ];
 
-pub(crate) const NO_PRODUCTION_COMPOSE: &str = "no production compose file (a name containing prod/production, or compose_files in golive.toml)";
+pub(crate) const NO_PRODUCTION_COMPOSE: &str = "no production compose file (a name containing prod/production, a base file with an override beside it, or compose_files in golive.toml)";
 
 pub(crate) async fn compose(cx: &CheckCx<'_>) -> Result<Arc<ComposeFiles>, Outcome> {
     cx.facts

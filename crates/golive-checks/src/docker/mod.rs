@@ -29,12 +29,32 @@ pub(crate) async fn dockerfiles(cx: &CheckCx<'_>) -> Result<Arc<Dockerfiles>, Ou
     cx.facts.get::<Dockerfiles>().await.map_err(|e| e.outcome())
 }
 
-/// Dockerfiles that deploy: not under tests, fixtures or examples, and parsed.
+/// Dockerfiles that deploy: not under tests, fixtures or examples, and not named for
+/// development or testing (`Dockerfile.dev`, `Dockerfile.playwright`, `test.Dockerfile`).
 pub(crate) fn deployable(files: &Dockerfiles) -> impl Iterator<Item = &DockerfileEntry> {
-    files
-        .files
-        .iter()
-        .filter(|f| !golive_facts::repo_index::is_test_or_example_path(&f.rel))
+    files.files.iter().filter(|f| {
+        !golive_facts::repo_index::is_test_or_example_path(&f.rel) && !is_dev_or_test_name(&f.rel)
+    })
+}
+
+pub(crate) fn is_dev_or_test_name(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    name.split(['.', '-', '_']).any(|p| {
+        matches!(
+            p,
+            "dev"
+                | "development"
+                | "test"
+                | "tests"
+                | "testing"
+                | "e2e"
+                | "playwright"
+                | "cypress"
+                | "ci"
+                | "local"
+                | "debug"
+        )
+    })
 }
 
 pub(crate) fn at(f: &DockerfileEntry, line: u32) -> Location {
