@@ -7,6 +7,7 @@ mod docker004_no_secrets_in_env_arg;
 mod docker005_no_env_file_copied;
 mod docker006_referenced_files_exist;
 mod docker007_exec_form_entrypoint;
+mod docker008_tls_verification_on;
 
 use golive_core::{Check, CheckCx, Location, Outcome};
 use golive_facts::dockerfile::{DockerfileEntry, Dockerfiles};
@@ -20,6 +21,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &docker005_no_env_file_copied::NoEnvFileCopied,
     &docker006_referenced_files_exist::ReferencedFilesExist,
     &docker007_exec_form_entrypoint::ExecFormEntrypoint,
+    &docker008_tls_verification_on::TlsVerificationOn,
 ];
 
 /// The reason a Dockerfile check has nothing to look at.
