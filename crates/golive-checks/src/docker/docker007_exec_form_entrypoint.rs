@@ -61,16 +61,17 @@ impl Check for ExecFormEntrypoint {
                 .or_else(|| df.effective(last.index, "CMD"));
             let Some(ins) = start else { continue };
             findings.inspected();
-            if let Form::Shell(s) = &ins.form {
-                if !s.trim_start().starts_with("exec ") && !s.trim().is_empty() {
-                    findings.fail(
-                        format!(
-                            "{} in shell form runs under /bin/sh, which does not forward SIGTERM",
-                            ins.keyword
-                        ),
-                        at(f, ins.line),
-                    );
-                }
+            if let Form::Shell(s) = &ins.form
+                && !s.trim_start().starts_with("exec ")
+                && !s.trim().is_empty()
+            {
+                findings.fail(
+                    format!(
+                        "{} in shell form runs under /bin/sh, which does not forward SIGTERM",
+                        ins.keyword
+                    ),
+                    at(f, ins.line),
+                );
             }
         }
         findings.into_outcome(
