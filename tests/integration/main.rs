@@ -8,6 +8,7 @@ mod init;
 mod k8s_secrets;
 mod live;
 mod robustness;
+mod containers;
 mod support;
 // issue 5 infra
 mod infra_bench;

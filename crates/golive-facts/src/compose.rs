@@ -5,7 +5,7 @@
 use crate::repo_index::{FileKind, RepoIndex, is_test_or_example_path};
 use golive_core::{Fact, FactError, Facts};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
+use serde_saphyr::{Spanned, Tagged};
 use std::fmt;
 use std::sync::Arc;
 
@@ -15,6 +15,8 @@ pub struct Node {
     pub value: Value,
     pub line: u32,
     pub file: Arc<str>,
+    /// Written with compose's `!reset` or `!override` tag: replaces, never merges.
+    pub replace: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,8 +33,8 @@ pub enum Value {
 enum Raw {
     Null,
     Scalar(String),
-    Seq(Vec<Spanned<Raw>>),
-    Map(Vec<(Spanned<Raw>, Spanned<Raw>)>),
+    Seq(Vec<Spanned<Tagged<Raw>>>),
+    Map(Vec<(Spanned<Raw>, Spanned<Tagged<Raw>>)>),
 }
 
 struct RawVisitor;
@@ -80,7 +82,7 @@ impl<'de> Visitor<'de> for RawVisitor {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
         let mut out = Vec::new();
-        while let Some(v) = seq.next_element::<Spanned<Raw>>()? {
+        while let Some(v) = seq.next_element::<Spanned<Tagged<Raw>>>()? {
             out.push(v);
         }
         Ok(Raw::Seq(out))
@@ -88,7 +90,7 @@ impl<'de> Visitor<'de> for RawVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
         let mut out = Vec::new();
         while let Some(k) = map.next_key::<Spanned<Raw>>()? {
-            let v = map.next_value::<Spanned<Raw>>()?;
+            let v = map.next_value::<Spanned<Tagged<Raw>>>()?;
             out.push((k, v));
         }
         Ok(Raw::Map(out))
@@ -101,6 +103,23 @@ impl<'de> Deserialize<'de> for Raw {
     }
 }
 
+fn tagged_node(raw: Spanned<Tagged<Raw>>, file: &Arc<str>) -> Node {
+    let Tagged(value, tag) = raw.value;
+    let replace = tag
+        .as_deref()
+        .is_some_and(|t| matches!(t.trim_start_matches('!'), "reset" | "override"));
+    let mut n = to_node(
+        Spanned {
+            value,
+            referenced: raw.referenced,
+            defined: raw.defined,
+        },
+        file,
+    );
+    n.replace = replace;
+    n
+}
+
 fn to_node(raw: Spanned<Raw>, file: &Arc<str>) -> Node {
     let line = u32::try_from(raw.referenced.line())
         .unwrap_or(u32::MAX)
@@ -108,10 +127,10 @@ fn to_node(raw: Spanned<Raw>, file: &Arc<str>) -> Node {
     let value = match raw.value {
         Raw::Null => Value::Null,
         Raw::Scalar(s) => Value::Scalar(s),
-        Raw::Seq(v) => Value::Seq(v.into_iter().map(|n| to_node(n, file)).collect()),
+        Raw::Seq(v) => Value::Seq(v.into_iter().map(|n| tagged_node(n, file)).collect()),
         Raw::Map(m) => Value::Map(
             m.into_iter()
-                .map(|(k, v)| (to_node(k, file), to_node(v, file)))
+                .map(|(k, v)| (to_node(k, file), tagged_node(v, file)))
                 .collect(),
         ),
     };
@@ -119,6 +138,7 @@ fn to_node(raw: Spanned<Raw>, file: &Arc<str>) -> Node {
         value,
         line,
         file: file.clone(),
+        replace: false,
     }
 }
 
@@ -137,14 +157,23 @@ pub fn parse_yaml(text: &str, file: &str) -> Result<Node, YamlError> {
             value: Value::Null,
             line: 1,
             file,
+            replace: false,
         });
     }
-    match serde_saphyr::from_str::<Spanned<Raw>>(text) {
+    // Compose files are small: a tighter budget than the library's keeps alias bombs cheap.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 50_000;
+    budget.max_aliases = 5_000;
+    budget.max_total_scalar_bytes = 4 * 1024 * 1024;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
         Ok(raw) => Ok(to_node(raw, &file)),
         Err(e) => {
             let line = e.location().map(|l| l.line()).unwrap_or(1);
             let msg = e.to_string();
-            let first = msg.lines().next().unwrap_or("invalid YAML").to_string();
+            let first = msg.lines().next().unwrap_or("invalid YAML");
+            let first = first.strip_prefix("error: ").unwrap_or(first).to_string();
             Err(YamlError {
                 line: u32::try_from(line).unwrap_or(1).max(1),
                 message: first,
@@ -472,11 +501,13 @@ fn as_map(n: &Node) -> Node {
                             value: Value::Scalar(k),
                             line: it.line,
                             file: it.file.clone(),
+                            replace: false,
                         },
                         Node {
                             value: v,
                             line: it.line,
                             file: it.file.clone(),
+                            replace: false,
                         },
                     ));
                 }
@@ -485,6 +516,7 @@ fn as_map(n: &Node) -> Node {
                 value: Value::Map(m),
                 line: n.line,
                 file: n.file.clone(),
+                replace: false,
             }
         }
         _ => n.clone(),
@@ -504,11 +536,13 @@ pub fn merge(base: &Node, over: &Node, key: &str, depth: usize) -> Node {
     if depth > 64 {
         return over.clone();
     }
+    if REPLACED.contains(&key) || over.replace {
+        let mut n = over.clone();
+        n.replace = false;
+        return n;
+    }
     if MAP_LIKE.contains(&key) {
         return merge_maps(&as_map(base), &as_map(over), depth);
-    }
-    if REPLACED.contains(&key) {
-        return over.clone();
     }
     match (&base.value, &over.value) {
         (Value::Map(_), Value::Map(_)) => merge_maps(base, over, depth),
@@ -537,6 +571,7 @@ pub fn merge(base: &Node, over: &Node, key: &str, depth: usize) -> Node {
                 value: Value::Seq(out),
                 line: over.line,
                 file: over.file.clone(),
+                replace: false,
             }
         }
         _ => over.clone(),
@@ -562,6 +597,7 @@ fn merge_maps(base: &Node, over: &Node, depth: usize) -> Node {
         value: Value::Map(out),
         line: base.line,
         file: base.file.clone(),
+        replace: false,
     }
 }
 
@@ -777,10 +813,11 @@ impl ComposeFiles {
             let state = if p.is_dir() {
                 PathState::Dir
             } else if p.is_file() {
-                if r.rel.ends_with(".conf") && r.kind == PathKind::BindSource {
-                    if let Ok(t) = index.read_text(&r.rel) {
-                        out.mounted_configs.insert(r.rel.clone(), t);
-                    }
+                if r.rel.ends_with(".conf")
+                    && r.kind == PathKind::BindSource
+                    && let Ok(t) = index.read_text(&r.rel)
+                {
+                    out.mounted_configs.insert(r.rel.clone(), t);
                 }
                 PathState::File
             } else if crate::dockerfile::is_gitignored(&index.root, &r.rel) {
@@ -794,6 +831,30 @@ impl ComposeFiles {
             out.production
                 .push(out.project(&configured, "compose_files in golive.toml"));
             return out;
+        }
+        let any_prod = rels.iter().any(|r| {
+            is_production_compose_name(&r.rsplit('/').next().unwrap_or(r).to_ascii_lowercase())
+        });
+        if !any_prod {
+            // By docker's convention, a base file with an `override` beside it is the deployable
+            // configuration and the override is the development layer `docker compose up` adds.
+            for rel in &rels {
+                let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+                let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                let stem = name.trim_end_matches(".yml").trim_end_matches(".yaml");
+                if !matches!(stem, "compose" | "docker-compose") {
+                    continue;
+                }
+                let has_override = ["yml", "yaml"]
+                    .iter()
+                    .any(|ext| rels.contains(&join_rel(dir, &format!("{stem}.override.{ext}"))));
+                if has_override {
+                    let reason =
+                        format!("{rel}: the base file, its override being the development layer");
+                    out.production
+                        .push(out.project(std::slice::from_ref(rel), &reason));
+                }
+            }
         }
         for rel in &rels {
             let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
@@ -915,6 +976,68 @@ mod tests {
             worker.node.get("command").and_then(Node::str),
             Some("worker")
         );
+    }
+
+    #[test]
+    fn reset_and_override_tags_replace() {
+        let cf = files(&[
+            (
+                "c.yml",
+                "services:\n  a:\n    ports: [\"80:80\"]\n    volumes: [\".:/app\"]\n    environment: {A: \"1\", B: \"2\"}\n",
+            ),
+            (
+                "p.yml",
+                "services:\n  a:\n    ports: !reset []\n    volumes: !override\n      - data:/data\n    environment: !override\n      C: \"3\"\n",
+            ),
+        ]);
+        let p = cf.project(&["c.yml".into(), "p.yml".into()], "t");
+        let a = &p.services[0];
+        assert!(a.node.get("ports").unwrap().items().is_empty());
+        let vols = a.node.get("volumes").unwrap().items();
+        assert_eq!(vols.len(), 1);
+        assert_eq!(vols[0].str(), Some("data:/data"));
+        let env: Vec<String> = a.environment().into_iter().map(|(k, _, _)| k).collect();
+        assert_eq!(env, vec!["C".to_string()]);
+    }
+
+    #[test]
+    fn production_sets_by_name_and_by_override_convention() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        std::fs::create_dir_all(root.join("b")).unwrap();
+        std::fs::write(root.join("a/compose.yml"), "services: {x: {image: a:1}}\n").unwrap();
+        std::fs::write(
+            root.join("a/compose.override.yml"),
+            "services: {x: {ports: ['1:1']}}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("b/docker-compose.yml"),
+            "services: {y: {image: b:1}}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("b/docker-compose.prod.yml"),
+            "services: {y: {restart: always}}\n",
+        )
+        .unwrap();
+        let index = RepoIndex::build(root).unwrap();
+        let cf = ComposeFiles::build(&index, &[]);
+        let sets: Vec<Vec<String>> = cf.production.iter().map(|p| p.files.clone()).collect();
+        // Prod-named files win; the override convention applies only without them.
+        assert_eq!(
+            sets,
+            vec![vec![
+                "b/docker-compose.yml".to_string(),
+                "b/docker-compose.prod.yml".to_string()
+            ]]
+        );
+        std::fs::remove_file(root.join("b/docker-compose.prod.yml")).unwrap();
+        let index = RepoIndex::build(root).unwrap();
+        let cf = ComposeFiles::build(&index, &[]);
+        let sets: Vec<Vec<String>> = cf.production.iter().map(|p| p.files.clone()).collect();
+        assert_eq!(sets, vec![vec!["a/compose.yml".to_string()]]);
     }
 
     #[test]
@@ -1240,29 +1363,29 @@ impl ComposeFiles {
                         .str()
                         .or_else(|| b.get("context").and_then(Node::str))
                         .unwrap_or(".");
-                    if !ctx_written.contains("://") && !ctx_written.starts_with("git@") {
-                        if let Some(ctx) = repo_path(dir, ctx_written) {
-                            let ctx_line = b.get("context").map(|n| n.line).unwrap_or(b.line);
-                            out.push(mk(
-                                ctx_line,
-                                name,
-                                PathKind::BuildContext,
-                                ctx_written,
-                                ctx.clone(),
-                            ));
-                            if b.get("dockerfile_inline").is_none() {
-                                let df_node = b.get("dockerfile");
-                                let df_written =
-                                    df_node.and_then(Node::str).unwrap_or("Dockerfile");
-                                if let Some(rel) = repo_path(&ctx, df_written) {
-                                    out.push(mk(
-                                        df_node.map(|n| n.line).unwrap_or(b.line),
-                                        name,
-                                        PathKind::Dockerfile,
-                                        df_written,
-                                        rel,
-                                    ));
-                                }
+                    if !ctx_written.contains("://")
+                        && !ctx_written.starts_with("git@")
+                        && let Some(ctx) = repo_path(dir, ctx_written)
+                    {
+                        let ctx_line = b.get("context").map(|n| n.line).unwrap_or(b.line);
+                        out.push(mk(
+                            ctx_line,
+                            name,
+                            PathKind::BuildContext,
+                            ctx_written,
+                            ctx.clone(),
+                        ));
+                        if b.get("dockerfile_inline").is_none() {
+                            let df_node = b.get("dockerfile");
+                            let df_written = df_node.and_then(Node::str).unwrap_or("Dockerfile");
+                            if let Some(rel) = repo_path(&ctx, df_written) {
+                                out.push(mk(
+                                    df_node.map(|n| n.line).unwrap_or(b.line),
+                                    name,
+                                    PathKind::Dockerfile,
+                                    df_written,
+                                    rel,
+                                ));
                             }
                         }
                     }
@@ -1274,16 +1397,10 @@ impl ComposeFiles {
                     ("secrets", PathKind::SecretFile),
                 ] {
                     for (_, v) in root.get(section).map(Node::entries).unwrap_or(&[]) {
-                        if let Some(fnode) = v.get("file") {
-                            if let Some(rel) = fnode.str().and_then(|p| repo_path(dir, p)) {
-                                out.push(mk(
-                                    fnode.line,
-                                    None,
-                                    kind,
-                                    fnode.str().unwrap_or(""),
-                                    rel,
-                                ));
-                            }
+                        if let Some(fnode) = v.get("file")
+                            && let Some(rel) = fnode.str().and_then(|p| repo_path(dir, p))
+                        {
+                            out.push(mk(fnode.line, None, kind, fnode.str().unwrap_or(""), rel));
                         }
                     }
                 }

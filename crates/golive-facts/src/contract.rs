@@ -47,6 +47,8 @@ pub struct CodeReads {
     /// then incomplete.
     pub dynamic: Vec<(String, u32)>,
     pub files_parsed: usize,
+    /// Python imports: (file, imported module or `module.name`), relative imports keep their dots.
+    pub imports: Vec<(String, String)>,
     /// Files that could not be read or parsed.
     pub errors: Vec<(String, String)>,
 }
@@ -212,6 +214,47 @@ fn python_calls(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
     });
 }
 
+/// `import a.b`, `from a.b import c` (recorded as `a.b` and `a.b.c`), `from . import c` (`.c`).
+fn python_imports(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
+    walk(tree, |n| match n.kind() {
+        "import_statement" => {
+            let mut c = n.walk();
+            for name in n.named_children(&mut c) {
+                let t = match name.kind() {
+                    "aliased_import" => name
+                        .child_by_field_name("name")
+                        .map(|x| text(x, src))
+                        .unwrap_or(""),
+                    _ => text(name, src),
+                };
+                out.imports.push((file.to_string(), t.to_string()));
+            }
+        }
+        "import_from_statement" => {
+            let module = n
+                .child_by_field_name("module_name")
+                .map(|x| text(x, src))
+                .unwrap_or("")
+                .to_string();
+            out.imports.push((file.to_string(), module.clone()));
+            let mut c = n.walk();
+            for name in n.children_by_field_name("name", &mut c) {
+                let t = match name.kind() {
+                    "aliased_import" => name
+                        .child_by_field_name("name")
+                        .map(|x| text(x, src))
+                        .unwrap_or(""),
+                    _ => text(name, src),
+                };
+                let sep = if module.ends_with('.') { "" } else { "." };
+                out.imports
+                    .push((file.to_string(), format!("{module}{sep}{t}")));
+            }
+        }
+        _ => {}
+    });
+}
+
 /// A Python class with its fields, for pydantic settings resolution.
 #[derive(Debug, Clone)]
 struct PyClass {
@@ -325,10 +368,10 @@ fn python_classes(tree: &Tree, src: &[u8], file: &str) -> Vec<PyClass> {
                     }
                     cls.nested_delimiter = kwarg_string(r, src, "env_nested_delimiter")
                         .or(cls.nested_delimiter.take());
-                    if let Some(args) = r.child_by_field_name("arguments") {
-                        if text(args, src).contains("case_sensitive=True") {
-                            cls.case_sensitive = true;
-                        }
+                    if let Some(args) = r.child_by_field_name("arguments")
+                        && text(args, src).contains("case_sensitive=True")
+                    {
+                        cls.case_sensitive = true;
                     }
                 }
                 continue;
@@ -386,10 +429,10 @@ fn resolve_settings(classes: &[PyClass], out: &mut CodeReads) {
             if b == "BaseSettings" {
                 return true;
             }
-            if seen.insert(b) {
-                if let Some(p) = by_name.get(b) {
-                    stack.extend(p.bases.iter().map(String::as_str));
-                }
+            if seen.insert(b)
+                && let Some(p) = by_name.get(b)
+            {
+                stack.extend(p.bases.iter().map(String::as_str));
             }
         }
         false
@@ -722,6 +765,7 @@ pub fn scan_source(
     match lang {
         Language::Python => {
             python_calls(&tree, src, file, out);
+            python_imports(&tree, src, file, out);
             classes.extend(
                 python_classes(&tree, src, file)
                     .into_iter()
@@ -774,6 +818,22 @@ impl CodeReads {
         }
         finish(&mut out, classes);
         out
+    }
+
+    /// Whether another Python file imports the module `file` defines.
+    pub fn module_imported(&self, file: &str) -> bool {
+        let no_ext = file.trim_end_matches(".py");
+        let module = no_ext.strip_suffix("/__init__").unwrap_or(no_ext);
+        let stem = module.rsplit('/').next().unwrap_or(module);
+        let dotted = module.replace('/', ".");
+        self.imports.iter().any(|(from, m)| {
+            from != file && {
+                let last = m.rsplit('.').next().unwrap_or(m);
+                // `app.config.pool`, `config.pool`, `.pool`, `..config.pool`: the last component is
+                // the module, and any dotted form must be a suffix of its path.
+                last == stem && (dotted.ends_with(m.trim_start_matches('.')) || m.starts_with('.'))
+            }
+        })
     }
 
     /// Whether the code reads `name` anywhere.
@@ -979,6 +1039,19 @@ class Settings(BaseSettings):
         assert!(!n.iter().any(|(k, _)| k == "SET_ONLY"));
         assert_eq!(r.dynamic.len(), 1);
         assert!(r.reads_var("app_database__database"));
+        let r2 = scan(&[
+            (
+                Language::Python,
+                "app/main.py",
+                "from app.settings import settings\nimport app.db.pool as pool\nfrom .cache import cfg\n",
+            ),
+            (Language::Python, "app/settings.py", ""),
+        ]);
+        assert!(r2.module_imported("app/settings.py"));
+        assert!(r2.module_imported("app/db/pool.py"));
+        assert!(r2.module_imported("app/cache.py"));
+        assert!(!r2.module_imported("app/config/worker.py"));
+        assert!(!r2.module_imported("app/main.py"));
         let line = r
             .reads
             .iter()

@@ -234,10 +234,10 @@ fn heredoc_openers(args: &str) -> Vec<(String, bool)> {
                 if let Some(d) = args.get(start..j) {
                     out.push((d.to_string(), strip));
                 }
-                if let Some(q) = quote {
-                    if bytes.get(j) == Some(&q) {
-                        j += 1;
-                    }
+                if let Some(q) = quote
+                    && bytes.get(j) == Some(&q)
+                {
+                    j += 1;
                 }
             }
             i = j.max(i + 2);
@@ -325,10 +325,10 @@ fn split_flags(args: &str) -> (Vec<(String, String)>, String) {
 
 fn parse_form(args: &str) -> Form {
     let t = args.trim();
-    if t.starts_with('[') {
-        if let Ok(v) = serde_json::from_str::<Vec<String>>(t) {
-            return Form::Exec(v);
-        }
+    if t.starts_with('[')
+        && let Ok(v) = serde_json::from_str::<Vec<String>>(t)
+    {
+        return Form::Exec(v);
     }
     Form::Shell(t.to_string())
 }
@@ -991,8 +991,8 @@ impl Ignore {
                 continue;
             }
             // .dockerignore patterns are anchored at the context root, like `/pattern` in git.
-            let anchored = if l.starts_with('!') {
-                format!("!/{}", l[1..].trim_start_matches('/'))
+            let anchored = if let Some(neg) = l.strip_prefix('!') {
+                format!("!/{}", neg.trim_start_matches('/'))
             } else if l.starts_with("**") {
                 l.to_string()
             } else {
@@ -1156,7 +1156,13 @@ impl BuildInputs {
             }),
             ..Default::default()
         };
+        // Only the final stage and the stages it builds on end up in the image.
+        let shipped: Vec<usize> = df
+            .final_stage()
+            .map(|st| df.stage_chain(st.index))
+            .unwrap_or_default();
         for ins in &copies {
+            let in_image = ins.stage.is_some_and(|s| shipped.contains(&s));
             for src in copy_sources(ins) {
                 if src.contains("://") || src.starts_with("git@") {
                     continue;
@@ -1164,7 +1170,9 @@ impl BuildInputs {
                 let status = source_status(index, &context, &src);
                 let rel = join_rel(&context, &src);
                 let name = rel.rsplit('/').next().unwrap_or(&rel).to_ascii_lowercase();
-                if crate::repo_index::is_env_file_name(&name) && !is_template_env(&name) {
+                if !in_image {
+                    // A build stage's files reach the image only through `COPY --from`.
+                } else if crate::repo_index::is_env_file_name(&name) && !is_template_env(&name) {
                     out.env_copies.push(EnvCopy {
                         line: ins.line,
                         source: src.clone(),
@@ -1174,9 +1182,6 @@ impl BuildInputs {
                 } else if status == SourceStatus::Exists
                     && (root.join(&rel).is_dir() || has_glob(&src))
                 {
-                    if out.copies_directory.is_none() {
-                        out.copies_directory = Some((ins.line, src.clone()));
-                    }
                     let m = if has_glob(&rel) {
                         globset::GlobBuilder::new(&rel)
                             .literal_separator(true)
@@ -1186,6 +1191,17 @@ impl BuildInputs {
                     } else {
                         None
                     };
+                    // A directory, or a glob that could take an env file (`*`, not `requirements*.txt`).
+                    let parent = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                    let could_take_env = match &m {
+                        Some(m) => [".env", ".env.production", "prod.env"]
+                            .iter()
+                            .any(|n| m.is_match(join_rel(parent, n))),
+                        None => true,
+                    };
+                    if out.copies_directory.is_none() && could_take_env {
+                        out.copies_directory = Some((ins.line, src.clone()));
+                    }
                     for e in &envs {
                         let inside = match &m {
                             Some(m) => m.is_match(e),
@@ -1283,13 +1299,13 @@ impl DockerBuilds {
                     .iter()
                     .filter(|b| b.dockerfile.as_deref() == Some(f.rel.as_str()))
                 {
-                    if let Some(c) = &b.context {
-                        if !declared.iter().any(|(d, _)| d == c) {
-                            declared.push((
-                                c.clone(),
-                                format!("build context of service {} in {}", b.service, b.file),
-                            ));
-                        }
+                    if let Some(c) = &b.context
+                        && !declared.iter().any(|(d, _)| d == c)
+                    {
+                        declared.push((
+                            c.clone(),
+                            format!("build context of service {} in {}", b.service, b.file),
+                        ));
                     }
                 }
                 BuildInputs::analyse(index, f, &declared)

@@ -13,7 +13,8 @@ static META: CheckMeta = CheckMeta {
     summary: "Production compose files give no secret variable a default value",
     doc: CheckDoc {
         what: "In the compose files that make up production (golive.toml `compose_files`, else \
-each file whose name says prod/production merged over its base file), no `${VAR:-default}` or \
+each file whose name says prod/production merged over its base file, else a base file with an \
+`override` file beside it, the override being the development layer), no `${VAR:-default}` or \
 `${VAR-default}` may give a non-empty default to a secret-named variable (`*SECRET*`, \
 `*PASSWORD*`, `*TOKEN*`, `*_KEY`, …), and no secret-named `environment` entry may take its value \
 from a reference with a default. `${VAR:?error}` and `${VAR}` are fine. Defaults are never shown.",

@@ -71,15 +71,15 @@ impl Check for Healthcheck {
                     .get("dockerfile")
                     .and_then(|d| d.str())
                     .unwrap_or("Dockerfile");
-                if let Some(rel) = repo_path(dir, ctx).and_then(|c| repo_path(&c, df)) {
-                    if let Some(d) = dockerfiles.files.iter().find(|d| d.rel == rel) {
-                        let p = &d.parsed;
-                        if p.final_stage()
-                            .and_then(|st| p.effective(st.index, "HEALTHCHECK"))
-                            .is_some_and(|h| !h.args.trim().eq_ignore_ascii_case("none"))
-                        {
-                            return;
-                        }
+                if let Some(rel) = repo_path(dir, ctx).and_then(|c| repo_path(&c, df))
+                    && let Some(d) = dockerfiles.files.iter().find(|d| d.rel == rel)
+                {
+                    let p = &d.parsed;
+                    if p.final_stage()
+                        .and_then(|st| p.effective(st.index, "HEALTHCHECK"))
+                        .is_some_and(|h| !h.args.trim().eq_ignore_ascii_case("none"))
+                    {
+                        return;
                     }
                 }
             }

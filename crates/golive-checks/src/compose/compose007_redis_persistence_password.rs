@@ -121,14 +121,14 @@ impl Check for RedisPersistencePassword {
                     && env_val("REDIS_PASSWORD").is_some_and(|v| !v.is_empty())
                     && env_val("ALLOW_EMPTY_PASSWORD")
                         .is_none_or(|v| !v.eq_ignore_ascii_case("yes")));
-            if let Some((rel, node)) = unreadable.first() {
-                if !(aof && password) {
-                    f.warn(
+            if let Some((rel, node)) = unreadable.first()
+                && !(aof && password)
+            {
+                f.warn(
                         format!("service {}: mounts {rel}, which is not in the repository; cannot tell AOF and password", s.name),
                         Location::line(node.file.to_string(), node.line),
                     );
-                    return;
-                }
+                return;
             }
             let at = s
                 .node

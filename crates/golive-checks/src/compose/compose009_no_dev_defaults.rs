@@ -18,7 +18,8 @@ defaults: debug switches (`DEBUG`, `FLASK_DEBUG`, `APP_DEBUG`, `DJANGO_DEBUG`, â
 environment names (`ENVIRONMENT`, `APP_ENV`, `NODE_ENV`, `RAILS_ENV`, â€¦) are not \
 development/dev/local/test, log levels are not debug/trace, and secret-named variables are not \
 written literally with a placeholder or vendor default (`minioadmin`, `postgres`, `change-me`, \
-`dev-*`). Values are never shown for secrets.",
+`dev-*`), and connection URLs (`DATABASE_URL`, `REDIS_URL`) carry no password equal to the user \
+name or a default. Values are never shown for secrets.",
         why: "Base compose files are written for laptops; their defaults leak into production \
 through overlays that override some keys and not others: a worker left with the MinIO root \
 password `minioadmin`, Vault in dev mode, Flask's debugger reachable from the internet.",
@@ -39,6 +40,21 @@ values out of the base file into `docker-compose.override.yml`, and take secrets
         "production overlay",
     ],
 };
+
+/// Why the password inside a connection URL (`postgresql://user:pass@host/db`) is a development
+/// default: equal to the user name, or a placeholder or well-known default.
+fn url_password_reason(v: &str) -> Option<&'static str> {
+    let rest = v.split_once("://")?.1;
+    let userinfo = rest.split(['/', '?', '#']).next()?.rsplit_once('@')?.0;
+    let (user, pass) = userinfo.split_once(':')?;
+    if pass.is_empty() || pass.contains('$') {
+        return None;
+    }
+    if pass == user {
+        return Some("has a password equal to its user name");
+    }
+    default_reason(pass).map(|_| "has a default or placeholder password")
+}
 
 fn is_debug_key(k: &str) -> bool {
     let u = k.to_ascii_uppercase();
@@ -84,26 +100,29 @@ impl Check for NoDevDefaults {
                 };
                 let via = if refs.is_empty() { "is" } else { "defaults to" };
                 let lv = v.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
-                if is_debug_key(&key) && matches!(lv.as_str(), "true" | "1" | "yes" | "on") {
+                let dev_value = (is_debug_key(&key)
+                    && matches!(lv.as_str(), "true" | "1" | "yes" | "on"))
+                    || (is_env_name_key(&key)
+                        && matches!(
+                            lv.as_str(),
+                            "development" | "dev" | "local" | "test" | "testing"
+                        ))
+                    || (key.to_ascii_uppercase().ends_with("LOG_LEVEL")
+                        && matches!(lv.as_str(), "debug" | "trace"));
+                if dev_value {
                     f.fail(format!("service {}: {key} {via} {lv}", s.name), loc(node));
-                } else if is_env_name_key(&key)
-                    && matches!(
-                        lv.as_str(),
-                        "development" | "dev" | "local" | "test" | "testing"
-                    )
+                } else if let Some(why) = refs.is_empty().then(|| url_password_reason(&v)).flatten()
                 {
-                    f.fail(format!("service {}: {key} {via} {lv}", s.name), loc(node));
-                } else if key.to_ascii_uppercase().ends_with("LOG_LEVEL")
-                    && matches!(lv.as_str(), "debug" | "trace")
+                    f.fail(format!("service {}: {key} {why}", s.name), loc(node));
+                } else if is_secret_name(&key)
+                    && refs.is_empty()
+                    && !v.trim().is_empty()
+                    && let Some(why) = default_reason(&v)
                 {
-                    f.fail(format!("service {}: {key} {via} {lv}", s.name), loc(node));
-                } else if is_secret_name(&key) && refs.is_empty() && !v.trim().is_empty() {
-                    if let Some(why) = default_reason(&v) {
-                        f.fail(
-                            format!("service {}: {key} {why} ({})", s.name, redact(&v)),
-                            loc(node),
-                        );
-                    }
+                    f.fail(
+                        format!("service {}: {key} {why} ({})", s.name, redact(&v)),
+                        loc(node),
+                    );
                 }
             }
         });
@@ -112,5 +131,20 @@ impl Check for NoDevDefaults {
             NO_PRODUCTION_COMPOSE,
             "override development values in the production overlay and take secrets from ${VAR:?message}",
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn url_passwords() {
+        assert!(
+            super::url_password_reason("postgresql://webshop:webshop@db:5432/webshop").is_some()
+        );
+        assert!(super::url_password_reason("postgres://app:postgres@db/app").is_some());
+        assert!(super::url_password_reason("redis://:changeme@redis:6379/0").is_some());
+        assert!(super::url_password_reason("postgresql://app:${DB_PASSWORD}@db/app").is_none());
+        assert!(super::url_password_reason("postgresql://app:Xk29fj3kLq9zP0s@db/app").is_none());
+        assert!(super::url_password_reason("redis://redis:6379/0").is_none());
     }
 }

@@ -26,7 +26,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &compose009_no_dev_defaults::NoDevDefaults,
 ];
 
-pub(crate) const NO_PRODUCTION_COMPOSE: &str = "no production compose file (a name containing prod/production, or compose_files in golive.toml)";
+pub(crate) const NO_PRODUCTION_COMPOSE: &str = "no production compose file (a name containing prod/production, a base file with an override beside it, or compose_files in golive.toml)";
 
 pub(crate) async fn compose(cx: &CheckCx<'_>) -> Result<Arc<ComposeFiles>, Outcome> {
     cx.facts
@@ -50,13 +50,16 @@ pub(crate) fn visit_production(
     findings: &mut Findings,
     mut visit: impl FnMut(&ComposeProject, &Service, &mut Findings),
 ) {
+    let mut reported = std::collections::HashSet::new();
     for p in &files.production {
         for (file, line, msg) in &p.problems {
-            findings.push(
-                Status::Error,
-                msg.clone(),
-                Some(Location::line(file.clone(), *line)),
-            );
+            if reported.insert((file, line, msg)) {
+                findings.push(
+                    Status::Error,
+                    msg.clone(),
+                    Some(Location::line(file.clone(), *line)),
+                );
+            }
         }
         for s in &p.services {
             findings.inspected();

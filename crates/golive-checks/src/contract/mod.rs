@@ -2,6 +2,7 @@
 
 mod contract001_required_vars_provided;
 mod contract002_set_vars_are_read;
+mod contract003_settings_modules_imported;
 
 use golive_core::{Check, CheckCx, Outcome};
 use golive_facts::contract::{CodeReads, DeploySets, EnvRead};
@@ -10,6 +11,7 @@ use std::sync::Arc;
 pub const CHECKS: &[&dyn Check] = &[
     &contract001_required_vars_provided::RequiredVarsProvided,
     &contract002_set_vars_are_read::SetVarsAreRead,
+    &contract003_settings_modules_imported::SettingsModulesImported,
 ];
 
 pub(crate) const NO_DEPLOYMENT: &str = "no production configuration found (production env file, or a production compose service built from this repository)";

@@ -14,7 +14,9 @@ static META: CheckMeta = CheckMeta {
 the final stage (looking through the stages it builds on with `FROM <stage>`) must name a user \
 other than `root`, `0` or `0:<group>`. A final stage without any `USER` fails, except on \
 distroless `:nonroot` bases that already run as an unprivileged user. A `USER $VAR` whose value \
-cannot be known is a warning.",
+cannot be known is a warning, and so is a user given by name rather than numeric UID (Kubernetes \
+refuses to start an image with a named user under `runAsNonRoot: true`, because it cannot verify \
+the name is not root).",
         why: "A process running as root inside a container is one kernel or runtime bug away \
 from root on the host, can rewrite its own image files, and is refused by Kubernetes clusters \
 that enforce `runAsNonRoot` or the restricted Pod Security standard.",
@@ -68,6 +70,17 @@ impl Check for NonRootUser {
                         findings.warn(format!("final stage sets USER {user}, whose value cannot be known statically"), at(f, u.line));
                     } else if is_root(user) {
                         findings.fail(format!("final stage runs as USER {user}"), at(f, u.line));
+                    } else if !user
+                        .split(':')
+                        .next()
+                        .unwrap_or(user)
+                        .chars()
+                        .all(|c| c.is_ascii_digit())
+                    {
+                        findings.warn(
+                            format!("USER {user} is a name: Kubernetes runAsNonRoot can only verify a numeric UID"),
+                            at(f, u.line),
+                        );
                     }
                 }
                 None => {

@@ -78,16 +78,17 @@ impl Check for NoEnvFileCopied {
                 };
                 findings.fail(how, at(f, c.line));
             }
-            if b.env_copies.is_empty() && !b.dockerignore_excludes_env {
-                if let Some((line, src)) = &b.copies_directory {
-                    findings.warn(
+            if b.env_copies.is_empty()
+                && !b.dockerignore_excludes_env
+                && let Some((line, src)) = &b.copies_directory
+            {
+                findings.warn(
                         format!(
                             "COPY {src} copies the build context ({}) and no .dockerignore excludes .env files",
                             if b.context.is_empty() { "repository root" } else { &b.context }
                         ),
                         at(f, *line),
                     );
-                }
             }
         }
         findings.into_outcome(

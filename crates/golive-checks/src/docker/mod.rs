@@ -6,6 +6,8 @@ mod docker003_healthcheck;
 mod docker004_no_secrets_in_env_arg;
 mod docker005_no_env_file_copied;
 mod docker006_referenced_files_exist;
+mod docker007_exec_form_entrypoint;
+mod docker008_tls_verification_on;
 
 use golive_core::{Check, CheckCx, Location, Outcome};
 use golive_facts::dockerfile::{DockerfileEntry, Dockerfiles};
@@ -18,6 +20,8 @@ pub const CHECKS: &[&dyn Check] = &[
     &docker004_no_secrets_in_env_arg::NoSecretsInEnvArg,
     &docker005_no_env_file_copied::NoEnvFileCopied,
     &docker006_referenced_files_exist::ReferencedFilesExist,
+    &docker007_exec_form_entrypoint::ExecFormEntrypoint,
+    &docker008_tls_verification_on::TlsVerificationOn,
 ];
 
 /// The reason a Dockerfile check has nothing to look at.
@@ -27,12 +31,32 @@ pub(crate) async fn dockerfiles(cx: &CheckCx<'_>) -> Result<Arc<Dockerfiles>, Ou
     cx.facts.get::<Dockerfiles>().await.map_err(|e| e.outcome())
 }
 
-/// Dockerfiles that deploy: not under tests, fixtures or examples, and parsed.
+/// Dockerfiles that deploy: not under tests, fixtures or examples, and not named for
+/// development or testing (`Dockerfile.dev`, `Dockerfile.playwright`, `test.Dockerfile`).
 pub(crate) fn deployable(files: &Dockerfiles) -> impl Iterator<Item = &DockerfileEntry> {
-    files
-        .files
-        .iter()
-        .filter(|f| !golive_facts::repo_index::is_test_or_example_path(&f.rel))
+    files.files.iter().filter(|f| {
+        !golive_facts::repo_index::is_test_or_example_path(&f.rel) && !is_dev_or_test_name(&f.rel)
+    })
+}
+
+pub(crate) fn is_dev_or_test_name(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    name.split(['.', '-', '_']).any(|p| {
+        matches!(
+            p,
+            "dev"
+                | "development"
+                | "test"
+                | "tests"
+                | "testing"
+                | "e2e"
+                | "playwright"
+                | "cypress"
+                | "ci"
+                | "local"
+                | "debug"
+        )
+    })
 }
 
 pub(crate) fn at(f: &DockerfileEntry, line: u32) -> Location {
