@@ -55,10 +55,10 @@ pub fn parse_bool(v: &str) -> Option<bool> {
 /// Splits a list-valued setting: JSON array, or comma/space/semicolon separated.
 pub fn split_list(v: &str) -> Vec<String> {
     let t = v.trim();
-    if t.starts_with('[') {
-        if let Ok(items) = serde_json::from_str::<Vec<String>>(t) {
-            return items;
-        }
+    if t.starts_with('[')
+        && let Ok(items) = serde_json::from_str::<Vec<String>>(t)
+    {
+        return items;
     }
     t.trim_matches(['[', ']'])
         .split([',', ' ', ';', '\t', '\n'])

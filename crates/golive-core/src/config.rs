@@ -188,6 +188,7 @@ pub struct Config {
     pub gate: GateConfig,
     pub run: RunConfig,
     /// `[checks.CODE]` overrides: code (with line) to parameter name (with line) to value.
+    #[allow(clippy::type_complexity)]
     pub check_params: Vec<(CodeRef, Vec<(String, u32, toml::Value)>)>,
     pub environments: Vec<EnvironmentConfig>,
     pub waivers: Vec<Waiver>,

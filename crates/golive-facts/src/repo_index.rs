@@ -144,10 +144,10 @@ impl RepoIndex {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
-                        if let Ok(mut errs) = errors.lock() {
-                            if errs.len() < 100 {
-                                errs.push(e.to_string());
-                            }
+                        if let Ok(mut errs) = errors.lock()
+                            && errs.len() < 100
+                        {
+                            errs.push(e.to_string());
                         }
                         return WalkState::Continue;
                     }

@@ -74,11 +74,11 @@ impl Check for LogLevel {
                 // Directives: `info`, `app=debug,tower=warn`.
                 for directive in e.value.split(',') {
                     let level = directive.rsplit('=').next().unwrap_or(directive);
-                    if let Some(r) = level_rank(level) {
-                        if r < min {
-                            f.fail(format!("RUST_LOG \"{shown}\" enables {} logging", level.trim()), at(file, e));
-                            return;
-                        }
+                    if let Some(r) = level_rank(level)
+                        && r < min
+                    {
+                        f.fail(format!("RUST_LOG \"{shown}\" enables {} logging", level.trim()), at(file, e));
+                        return;
                     }
                 }
                 return;

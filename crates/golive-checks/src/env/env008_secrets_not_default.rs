@@ -65,10 +65,11 @@ pub fn default_reason(value: &str) -> Option<&'static str> {
         return Some("looks like a placeholder");
     }
     let mut chars = lower.chars();
-    if let Some(first) = chars.next() {
-        if v.chars().count() >= 3 && chars.all(|c| c == first) {
-            return Some("is one repeated character");
-        }
+    if let Some(first) = chars.next()
+        && v.chars().count() >= 3
+        && chars.all(|c| c == first)
+    {
+        return Some("is one repeated character");
     }
     None
 }
