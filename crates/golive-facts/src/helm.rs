@@ -442,13 +442,12 @@ fn eval(expr: &str, cx: &HelmContext, dot: Option<&Term>) -> Term {
         ".Release.Namespace" => Term::Text("default".into()),
         "." => dot.cloned().unwrap_or(Term::Unknown),
         _ => {
-            if let (Some(rest), Some(Term::Node(n))) = (expr.strip_prefix('.'), dot) {
-                if !rest.is_empty()
-                    && !rest.contains(' ')
-                    && rest.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                {
-                    return lookup(n, &format!(".{rest}"));
-                }
+            if let (Some(rest), Some(Term::Node(n))) = (expr.strip_prefix('.'), dot)
+                && !rest.is_empty()
+                && !rest.contains(' ')
+                && rest.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            {
+                return lookup(n, &format!(".{rest}"));
             }
             Term::Unknown
         }

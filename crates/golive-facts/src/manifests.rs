@@ -279,12 +279,12 @@ fn chart_context(
         "values.prod.yaml",
     ] {
         let rel = join(overlay);
-        if index.get(&rel).is_some() {
-            if let Some(o) = parse_values(index, &rel, errors) {
-                match values.as_mut() {
-                    Some(v) => helm::merge_values(v, &o),
-                    None => values = Some(o),
-                }
+        if index.get(&rel).is_some()
+            && let Some(o) = parse_values(index, &rel, errors)
+        {
+            match values.as_mut() {
+                Some(v) => helm::merge_values(v, &o),
+                None => values = Some(o),
             }
         }
     }
@@ -366,14 +366,14 @@ impl Manifests {
             }
         });
         for (rel, (objs, err, is_manifest)) in candidates.iter().zip(parsed) {
-            if let Some((line, message)) = err {
-                if is_manifest || configured.iter().any(|c| c == rel) {
-                    m.errors.push(ManifestError {
-                        file: rel.to_string(),
-                        line,
-                        message,
-                    });
-                }
+            if let Some((line, message)) = err
+                && (is_manifest || configured.iter().any(|c| c == rel))
+            {
+                m.errors.push(ManifestError {
+                    file: rel.to_string(),
+                    line,
+                    message,
+                });
             }
             m.objects.extend(objs);
         }

@@ -482,10 +482,10 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
             if KNOWN_EXAMPLES.contains(&value) {
                 continue;
             }
-            if let Some(min) = rule.min_entropy {
-                if shannon_bits_per_char(value) < min {
-                    continue;
-                }
+            if let Some(min) = rule.min_entropy
+                && shannon_bits_per_char(value) < min
+            {
+                continue;
             }
             let mut confidence = rule.confidence;
             if rule.kind == SecretKind::CredentialUrl || rule.kind == SecretKind::Generic {
@@ -573,8 +573,10 @@ fn read_for_scan(index: &RepoIndex, rel: &str) -> Result<Option<String>, ()> {
 impl SecretScan {
     pub fn scan(index: &RepoIndex) -> Self {
         let files: Vec<&IndexedFile> = index.files.iter().collect();
-        let mut scan = SecretScan::default();
-        scan.skipped_large = files.iter().filter(|f| f.size > MAX_READ_BYTES).count();
+        let mut scan = SecretScan {
+            skipped_large: files.iter().filter(|f| f.size > MAX_READ_BYTES).count(),
+            ..Default::default()
+        };
         let todo: Vec<&IndexedFile> = files.into_iter().filter(|f| scannable(f)).collect();
         let results = crate::parallel::map(&todo, |f| match read_for_scan(index, &f.rel) {
             Ok(Some(text)) => {
