@@ -148,7 +148,7 @@ pub const RULES: &[Rule] = &[
         kind: SecretKind::ProviderToken,
         description: "Google API key",
         keywords: &["aiza"],
-        pattern: r"\b(AIza[0-9A-Za-z_\-]{35})\b",
+        pattern: r"\b(AIza[0-9A-Za-z_\-]{35})",
         group: 1,
         min_entropy: Some(3.5),
         confidence: Confidence::High,
@@ -670,6 +670,9 @@ mod tests {
             "eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
         );
         assert_eq!(rules_of(&jwt), vec!["jwt"]);
+        let google = tok("AIza", "SyD3x9kLmN0pQrStUvWxYz12345678Abc-_");
+        assert_eq!(google.len(), 39);
+        assert_eq!(rules_of(&format!("key = \"{google}-\"")), vec!["google-api-key"]);
         let pk = tok(
             "-----BEGIN RSA ",
             "PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n",
