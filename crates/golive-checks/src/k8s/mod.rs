@@ -85,7 +85,15 @@ pub(crate) fn unresolved(n: &Node) -> bool {
 /// Folds findings; a pass over a Helm chart says it was not rendered, and a pass while some
 /// manifest did not parse is only a warning.
 pub(crate) fn finish(findings: Findings, m: &Manifests, pass: &str, fix: &str) -> Outcome {
-    let mut out = findings.into_outcome(pass, NO_MANIFESTS, fix);
+    let nothing = if m.objects.is_empty() {
+        NO_MANIFESTS.to_string()
+    } else {
+        format!(
+            "none of the {} Kubernetes object(s) found is a workload this check applies to",
+            m.objects.len()
+        )
+    };
+    let mut out = findings.into_outcome(pass, nothing, fix);
     if out.status == Status::Pass {
         if m.has_helm() {
             out.message
