@@ -302,7 +302,10 @@ fn is_yaml_name(rel: &str) -> bool {
 }
 
 fn under(rel: &str, dir: &str) -> bool {
-    dir.is_empty() || rel.starts_with(&format!("{dir}/"))
+    dir.is_empty()
+        || (rel.len() > dir.len()
+            && rel.starts_with(dir)
+            && rel.as_bytes().get(dir.len()) == Some(&b'/'))
 }
 
 impl Manifests {
@@ -377,53 +380,75 @@ impl Manifests {
             }
             m.objects.extend(objs);
         }
-        // Helm charts.
-        for chart in &charts {
-            let chart_file = if chart.is_empty() {
-                "Chart.yaml".to_string()
-            } else {
-                format!("{chart}/Chart.yaml")
-            };
-            if !selected(&chart_file) && !configured.iter().any(|c| under(c, chart) || c == chart) {
-                continue;
-            }
-            m.charts.push(chart.clone());
-            let cx = chart_context(index, chart, &mut m.errors);
+        // Helm charts: values per chart, then every template, in parallel.
+        let selected_charts: Vec<&String> = charts
+            .iter()
+            .filter(|chart| {
+                let chart_file = if chart.is_empty() {
+                    "Chart.yaml".to_string()
+                } else {
+                    format!("{chart}/Chart.yaml")
+                };
+                selected(&chart_file) || configured.iter().any(|c| under(c, chart) || c == *chart)
+            })
+            .collect();
+        let contexts = crate::parallel::map(&selected_charts, |chart| {
+            let mut errors = Vec::new();
+            let cx = chart_context(index, chart, &mut errors);
+            (cx, errors)
+        });
+        let mut jobs: Vec<(&str, usize)> = Vec::new();
+        for (i, chart) in selected_charts.iter().enumerate() {
+            m.charts.push((*chart).clone());
             let tdir = if chart.is_empty() {
                 "templates".to_string()
             } else {
                 format!("{chart}/templates")
             };
-            let origin = Origin::Helm {
-                chart: chart.clone(),
+            jobs.extend(
+                index
+                    .files
+                    .iter()
+                    .filter(|f| under(&f.rel, &tdir) && is_yaml_name(&f.rel))
+                    .map(|f| (f.rel.as_str(), i)),
+            );
+        }
+        let rendered = crate::parallel::map(&jobs, |&(rel, i)| {
+            let Some((cx, _)) = contexts.get(i) else {
+                return Err(ManifestError {
+                    file: rel.to_string(),
+                    line: None,
+                    message: "internal: no chart context".into(),
+                });
             };
-            for f in index
-                .files
-                .iter()
-                .filter(|f| under(&f.rel, &tdir) && is_yaml_name(&f.rel))
-            {
-                let text = match index.read_text(&f.rel) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        m.errors.push(ManifestError {
-                            file: f.rel.clone(),
-                            line: None,
-                            message: e.message,
-                        });
-                        continue;
-                    }
-                };
-                let r = helm::render(&text, &cx);
-                match parse_documents(&r.text) {
-                    Ok(docs) => m
-                        .objects
-                        .extend(objects_of(&f.rel, docs, &origin, r.unresolved)),
-                    Err(e) => m.errors.push(ManifestError {
-                        file: f.rel.clone(),
-                        line: e.line,
-                        message: format!("{} (Helm template read without rendering)", e.message),
-                    }),
-                }
+            let origin = Origin::Helm {
+                chart: selected_charts
+                    .get(i)
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
+            };
+            let text = index.read_text(rel).map_err(|e| ManifestError {
+                file: rel.to_string(),
+                line: None,
+                message: e.message,
+            })?;
+            let r = helm::render(&text, cx);
+            match parse_documents(&r.text) {
+                Ok(docs) => Ok(objects_of(rel, docs, &origin, r.unresolved)),
+                Err(e) => Err(ManifestError {
+                    file: rel.to_string(),
+                    line: e.line,
+                    message: format!("{} (Helm template read without rendering)", e.message),
+                }),
+            }
+        });
+        for (_, errors) in contexts {
+            m.errors.extend(errors);
+        }
+        for r in rendered {
+            match r {
+                Ok(objs) => m.objects.extend(objs),
+                Err(e) => m.errors.push(e),
             }
         }
         m
