@@ -18,6 +18,8 @@ mod k8s011_no_literal_secrets;
 mod k8s012_service_account_token;
 mod k8s013_pod_security_labels;
 mod k8s014_spread_replicas;
+mod k8s015_seccomp_profile;
+mod k8s016_drop_capabilities;
 
 use golive_core::{Check, CheckCx, Findings, Location, Outcome, Status};
 use golive_facts::manifests::{K8sObject, Manifests, has_unresolved};
@@ -39,6 +41,8 @@ pub const CHECKS: &[&dyn Check] = &[
     &k8s012_service_account_token::ServiceAccountToken,
     &k8s013_pod_security_labels::PodSecurityLabels,
     &k8s014_spread_replicas::SpreadReplicas,
+    &k8s015_seccomp_profile::SeccompProfile,
+    &k8s016_drop_capabilities::DropCapabilities,
 ];
 
 /// Why a Kubernetes check has nothing to look at.
