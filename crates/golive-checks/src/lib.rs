@@ -72,9 +72,15 @@ mod tests {
             let m = c.meta();
             assert!(codes.insert(m.code), "duplicate code {}", m.code);
             assert!(slugs.insert(m.slug), "duplicate slug {}", m.slug);
-            let letters = m.code.trim_end_matches(|ch: char| ch.is_ascii_digit());
-            assert!(!letters.is_empty() && letters.chars().all(|ch| ch.is_ascii_uppercase()), "{}", m.code);
-            assert_eq!(m.code.len() - letters.len(), 3, "{} needs three digits", m.code);
+            // A family is upper-case letters, possibly with digits inside (`K8S`), then three digits.
+            let letters = &m.code[..m.code.len().saturating_sub(3)];
+            assert!(
+                letters.starts_with(|ch: char| ch.is_ascii_uppercase())
+                    && letters.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit()),
+                "{}",
+                m.code
+            );
+            assert!(m.code[letters.len()..].chars().all(|ch| ch.is_ascii_digit()), "{} needs three digits", m.code);
             assert!(m.slug.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'), "{}", m.slug);
             for (name, text) in [("what", m.doc.what), ("why", m.doc.why), ("fix", m.doc.fix), ("example", m.doc.example)] {
                 assert!(text.trim().len() >= 20, "{} doc section {name} is too short", m.code);
