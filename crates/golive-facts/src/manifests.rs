@@ -42,6 +42,9 @@ pub struct ManifestError {
     pub file: String,
     pub line: Option<u32>,
     pub message: String,
+    /// A Helm template that golive's approximation of rendering could not turn into YAML:
+    /// a limit of golive, not necessarily a defect of the chart.
+    pub helm: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -218,7 +221,8 @@ fn push_object(
     let name = doc
         .path(&["metadata", "name"])
         .and_then(|n| n.scalar_text())
-        .unwrap_or_else(|| "<unnamed>".into());
+        .unwrap_or_else(|| "<unnamed>".into())
+        .replace(UNRESOLVED, "{{…}}");
     let namespace = doc
         .path(&["metadata", "namespace"])
         .and_then(|n| n.scalar_text())
@@ -245,6 +249,7 @@ fn parse_values(index: &RepoIndex, rel: &str, errors: &mut Vec<ManifestError>) -
                 file: rel.to_string(),
                 line: e.line,
                 message: e.message,
+                helm: false,
             });
             None
         }
@@ -376,6 +381,7 @@ impl Manifests {
                     file: rel.to_string(),
                     line,
                     message,
+                    helm: false,
                 });
             }
             m.objects.extend(objs);
@@ -419,6 +425,7 @@ impl Manifests {
                     file: rel.to_string(),
                     line: None,
                     message: "internal: no chart context".into(),
+                    helm: true,
                 });
             };
             let origin = Origin::Helm {
@@ -431,6 +438,7 @@ impl Manifests {
                 file: rel.to_string(),
                 line: None,
                 message: e.message,
+                helm: false,
             })?;
             let r = helm::render(&text, cx);
             match parse_documents(&r.text) {
@@ -439,6 +447,7 @@ impl Manifests {
                     file: rel.to_string(),
                     line: e.line,
                     message: format!("{} (Helm template read without rendering)", e.message),
+                    helm: true,
                 }),
             }
         });

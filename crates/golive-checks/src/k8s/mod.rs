@@ -66,7 +66,8 @@ pub(crate) fn cname(o: &K8sObject, c: &Node) -> String {
     let name = c
         .at("name")
         .scalar_text()
-        .unwrap_or_else(|| "<unnamed>".into());
+        .unwrap_or_else(|| "<unnamed>".into())
+        .replace(golive_facts::helm::UNRESOLVED, "{{…}}");
     format!("container {name} of {}", o.display())
 }
 
