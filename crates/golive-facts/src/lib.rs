@@ -6,8 +6,8 @@ pub mod git;
 pub mod helm;
 pub mod manifests;
 pub mod parallel;
-pub mod secrets_scan;
 pub mod repo_index;
+pub mod secrets_scan;
 pub mod yaml_tree;
 
 pub use env_files::{EnvFile, EnvFiles, EnvRole};
