@@ -5,10 +5,14 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let (values, template) = text.split_once("\n---values---\n").unwrap_or(("", text));
     let cx = golive_facts::helm::HelmContext {
-        values: golive_facts::yaml_tree::parse_documents(values).ok().and_then(|d| d.into_iter().next()),
+        values: golive_facts::yaml_tree::parse_documents(values)
+            .ok()
+            .and_then(|d| d.into_iter().next()),
         chart_name: "c".into(),
         chart_version: "0.1.0".into(),
         app_version: "1.0".into(),

@@ -9,7 +9,12 @@ fuzz_target!(|data: &[u8]| {
             for d in &docs {
                 d.walk(&mut |_| {});
             }
-            let _ = golive_facts::manifests::objects_of("f.yaml", docs, &golive_facts::manifests::Origin::Plain, 0);
+            let _ = golive_facts::manifests::objects_of(
+                "f.yaml",
+                docs,
+                &golive_facts::manifests::Origin::Plain,
+                0,
+            );
         }
     }
 });

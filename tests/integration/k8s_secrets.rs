@@ -1,7 +1,7 @@
 //! Kubernetes, Helm and secrets-in-code checks end to end: the binary on the example project and
 //! on small repositories, with every secret redacted in the JSON report.
 
-use crate::support::{golive, json, repo_root, result, stdout, temp_repo};
+use crate::support::{golive, json, repo_root, result, stderr, stdout, temp_repo};
 
 #[test]
 fn webshop_reports_k8s_defects_and_the_planted_key_redacted() {
@@ -117,6 +117,7 @@ fn invalid_yaml_is_an_error_with_file_and_line_and_the_run_goes_on() {
         repo.path(),
         &["check", "--format", "json", "--only", "K8S001,K8S007"],
     );
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     let r = json(&o);
     assert_eq!(result(&r, "K8S001")["status"], "fail");
     assert_eq!(result(&r, "K8S001")["locations"][0]["path"], "k8s/bad.yaml");

@@ -357,12 +357,17 @@ fn tokenize(s: &str) -> Vec<String> {
 /// Evaluates one term or a simple function call (`not x`, `and x y`, `or x y`, `eq x y`).
 fn eval(expr: &str, cx: &HelmContext, dot: Option<&Term>) -> Term {
     let expr = expr.trim();
+    // Each recursion strips a parenthesis or splits the expression, so nesting bounds the
+    // depth: refuse deep nesting and huge actions instead of risking the stack.
+    if expr.len() > 4096 || expr.bytes().filter(|&b| b == b'(').count() > 32 {
+        return Term::Unknown;
+    }
     let expr = expr
         .strip_prefix('(')
         .and_then(|e| e.strip_suffix(')'))
         .unwrap_or(expr)
         .trim();
-    if expr.contains('|') {
+    if expr.contains('|') && split_pipeline(expr).len() > 1 {
         return eval_pipeline(expr, cx, dot).0;
     }
     let words = tokenize(expr);
@@ -442,13 +447,12 @@ fn eval(expr: &str, cx: &HelmContext, dot: Option<&Term>) -> Term {
         ".Release.Namespace" => Term::Text("default".into()),
         "." => dot.cloned().unwrap_or(Term::Unknown),
         _ => {
-            if let (Some(rest), Some(Term::Node(n))) = (expr.strip_prefix('.'), dot) {
-                if !rest.is_empty()
-                    && !rest.contains(' ')
-                    && rest.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                {
-                    return lookup(n, &format!(".{rest}"));
-                }
+            if let (Some(rest), Some(Term::Node(n))) = (expr.strip_prefix('.'), dot)
+                && !rest.is_empty()
+                && !rest.contains(' ')
+                && rest.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            {
+                return lookup(n, &format!(".{rest}"));
             }
             Term::Unknown
         }
@@ -551,6 +555,8 @@ mod tests {
             "{{ | | }}",
             "{{ toYaml . | nindent 99999999999 }}",
             "a: {{ .Values.m }}\nb: 1",
+            "{{ if  (.Files.Glob \"files/*[sh|js|json]\") }}\na: 1\n{{ end }}",
+            "{{ ((((((((((((((((((((((((((((((((x)))))))))))))))))))))))))))))))) }}",
             "{{ toYaml .Values | nindent 2 }}\nc: {{ .Values.a | quote }}",
         ] {
             let r = render(t, &cx("a: 1\nm: \"x\\ny\"\n"));

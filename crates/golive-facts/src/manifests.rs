@@ -42,6 +42,9 @@ pub struct ManifestError {
     pub file: String,
     pub line: Option<u32>,
     pub message: String,
+    /// A Helm template that golive's approximation of rendering could not turn into YAML:
+    /// a limit of golive, not necessarily a defect of the chart.
+    pub helm: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -218,7 +221,8 @@ fn push_object(
     let name = doc
         .path(&["metadata", "name"])
         .and_then(|n| n.scalar_text())
-        .unwrap_or_else(|| "<unnamed>".into());
+        .unwrap_or_else(|| "<unnamed>".into())
+        .replace(UNRESOLVED, "{{…}}");
     let namespace = doc
         .path(&["metadata", "namespace"])
         .and_then(|n| n.scalar_text())
@@ -245,6 +249,7 @@ fn parse_values(index: &RepoIndex, rel: &str, errors: &mut Vec<ManifestError>) -
                 file: rel.to_string(),
                 line: e.line,
                 message: e.message,
+                helm: false,
             });
             None
         }
@@ -279,12 +284,12 @@ fn chart_context(
         "values.prod.yaml",
     ] {
         let rel = join(overlay);
-        if index.get(&rel).is_some() {
-            if let Some(o) = parse_values(index, &rel, errors) {
-                match values.as_mut() {
-                    Some(v) => helm::merge_values(v, &o),
-                    None => values = Some(o),
-                }
+        if index.get(&rel).is_some()
+            && let Some(o) = parse_values(index, &rel, errors)
+        {
+            match values.as_mut() {
+                Some(v) => helm::merge_values(v, &o),
+                None => values = Some(o),
             }
         }
     }
@@ -302,7 +307,10 @@ fn is_yaml_name(rel: &str) -> bool {
 }
 
 fn under(rel: &str, dir: &str) -> bool {
-    dir.is_empty() || rel.starts_with(&format!("{dir}/"))
+    dir.is_empty()
+        || (rel.len() > dir.len()
+            && rel.starts_with(dir)
+            && rel.as_bytes().get(dir.len()) == Some(&b'/'))
 }
 
 impl Manifests {
@@ -366,64 +374,90 @@ impl Manifests {
             }
         });
         for (rel, (objs, err, is_manifest)) in candidates.iter().zip(parsed) {
-            if let Some((line, message)) = err {
-                if is_manifest || configured.iter().any(|c| c == rel) {
-                    m.errors.push(ManifestError {
-                        file: rel.to_string(),
-                        line,
-                        message,
-                    });
-                }
+            if let Some((line, message)) = err
+                && (is_manifest || configured.iter().any(|c| c == rel))
+            {
+                m.errors.push(ManifestError {
+                    file: rel.to_string(),
+                    line,
+                    message,
+                    helm: false,
+                });
             }
             m.objects.extend(objs);
         }
-        // Helm charts.
-        for chart in &charts {
-            let chart_file = if chart.is_empty() {
-                "Chart.yaml".to_string()
-            } else {
-                format!("{chart}/Chart.yaml")
-            };
-            if !selected(&chart_file) && !configured.iter().any(|c| under(c, chart) || c == chart) {
-                continue;
-            }
-            m.charts.push(chart.clone());
-            let cx = chart_context(index, chart, &mut m.errors);
+        // Helm charts: values per chart, then every template, in parallel.
+        let selected_charts: Vec<&String> = charts
+            .iter()
+            .filter(|chart| {
+                let chart_file = if chart.is_empty() {
+                    "Chart.yaml".to_string()
+                } else {
+                    format!("{chart}/Chart.yaml")
+                };
+                selected(&chart_file) || configured.iter().any(|c| under(c, chart) || c == *chart)
+            })
+            .collect();
+        let contexts = crate::parallel::map(&selected_charts, |chart| {
+            let mut errors = Vec::new();
+            let cx = chart_context(index, chart, &mut errors);
+            (cx, errors)
+        });
+        let mut jobs: Vec<(&str, usize)> = Vec::new();
+        for (i, chart) in selected_charts.iter().enumerate() {
+            m.charts.push((*chart).clone());
             let tdir = if chart.is_empty() {
                 "templates".to_string()
             } else {
                 format!("{chart}/templates")
             };
-            let origin = Origin::Helm {
-                chart: chart.clone(),
+            jobs.extend(
+                index
+                    .files
+                    .iter()
+                    .filter(|f| under(&f.rel, &tdir) && is_yaml_name(&f.rel))
+                    .map(|f| (f.rel.as_str(), i)),
+            );
+        }
+        let rendered = crate::parallel::map(&jobs, |&(rel, i)| {
+            let Some((cx, _)) = contexts.get(i) else {
+                return Err(ManifestError {
+                    file: rel.to_string(),
+                    line: None,
+                    message: "internal: no chart context".into(),
+                    helm: true,
+                });
             };
-            for f in index
-                .files
-                .iter()
-                .filter(|f| under(&f.rel, &tdir) && is_yaml_name(&f.rel))
-            {
-                let text = match index.read_text(&f.rel) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        m.errors.push(ManifestError {
-                            file: f.rel.clone(),
-                            line: None,
-                            message: e.message,
-                        });
-                        continue;
-                    }
-                };
-                let r = helm::render(&text, &cx);
-                match parse_documents(&r.text) {
-                    Ok(docs) => m
-                        .objects
-                        .extend(objects_of(&f.rel, docs, &origin, r.unresolved)),
-                    Err(e) => m.errors.push(ManifestError {
-                        file: f.rel.clone(),
-                        line: e.line,
-                        message: format!("{} (Helm template read without rendering)", e.message),
-                    }),
-                }
+            let origin = Origin::Helm {
+                chart: selected_charts
+                    .get(i)
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
+            };
+            let text = index.read_text(rel).map_err(|e| ManifestError {
+                file: rel.to_string(),
+                line: None,
+                message: e.message,
+                helm: false,
+            })?;
+            let r = helm::render(&text, cx);
+            match parse_documents(&r.text) {
+                Ok(docs) => Ok(objects_of(rel, docs, &origin, r.unresolved)),
+                Err(e) => Err(ManifestError {
+                    file: rel.to_string(),
+                    line: e.line,
+                    message: format!("{} (Helm template read without rendering)", e.message),
+                    helm: true,
+                }),
+            }
+        });
+        for (_, errors) in contexts {
+            m.errors.extend(errors);
+        }
+        for r in rendered {
+            match r {
+                Ok(objs) => m.objects.extend(objs),
+                Err(e) => m.errors.push(e),
             }
         }
         m

@@ -148,7 +148,7 @@ pub const RULES: &[Rule] = &[
         kind: SecretKind::ProviderToken,
         description: "Google API key",
         keywords: &["aiza"],
-        pattern: r"\b(AIza[0-9A-Za-z_\-]{35})\b",
+        pattern: r"\b(AIza[0-9A-Za-z_\-]{35})",
         group: 1,
         min_entropy: Some(3.5),
         confidence: Confidence::High,
@@ -415,17 +415,20 @@ const WEAK_PASSWORDS: &[&str] = &[
 /// Scans one file's text. `rel` names it in hits.
 pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>, Vec<BareAllow>) {
     let c = compiled();
-    let mut rules = [false; RULES.len()];
-    let mut any = false;
     let (Some(ac), Some(allow_ac)) = (&c.ac, &c.allow) else {
         return (Vec::new(), Vec::new());
     };
-    for m in ac.find_overlapping_iter(text) {
-        if let Some(&r) = c.pattern_rule.get(m.pattern().as_usize()) {
-            rules[r] = true;
-            any = true;
-        }
-    }
+    // (rule, offset) of every keyword: a rule's regex runs only on the lines that hold one
+    // of its keywords (every rule matches within one line, keyword included).
+    let found: Vec<(usize, usize)> = ac
+        .find_overlapping_iter(text)
+        .filter_map(|m| {
+            c.pattern_rule
+                .get(m.pattern().as_usize())
+                .map(|&r| (r, m.start()))
+        })
+        .collect();
+    let any = !found.is_empty();
     let has_allow = allow_ac.is_match(text);
     if !any && !has_allow {
         return (Vec::new(), Vec::new());
@@ -467,14 +470,15 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
         }
     }
     let mut hits: Vec<SecretHit> = Vec::new();
-    for (i, rule) in RULES.iter().enumerate() {
-        if !rules[i] {
-            continue;
-        }
-        let Some(Some(re)) = c.regexes.get(i) else {
+    let mut targets: Vec<(usize, usize)> =
+        found.iter().map(|&(r, off)| (r, line_of(off))).collect();
+    targets.sort_unstable();
+    targets.dedup();
+    for (i, line) in targets {
+        let (Some(rule), Some(Some(re))) = (RULES.get(i), c.regexes.get(i)) else {
             continue;
         };
-        for caps in re.captures_iter(text) {
+        for caps in re.captures_iter(line_text(line)) {
             let Some(m) = caps.get(rule.group).or_else(|| caps.get(0)) else {
                 continue;
             };
@@ -482,10 +486,10 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
             if KNOWN_EXAMPLES.contains(&value) {
                 continue;
             }
-            if let Some(min) = rule.min_entropy {
-                if shannon_bits_per_char(value) < min {
-                    continue;
-                }
+            if let Some(min) = rule.min_entropy
+                && shannon_bits_per_char(value) < min
+            {
+                continue;
             }
             let mut confidence = rule.confidence;
             if rule.kind == SecretKind::CredentialUrl || rule.kind == SecretKind::Generic {
@@ -506,7 +510,6 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
                     confidence = Confidence::Low;
                 }
             }
-            let line = line_of(m.start());
             // One hit per line and place: a URL in a generic assignment is reported once.
             if hits
                 .iter()
@@ -514,7 +517,7 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
             {
                 continue;
             }
-            let col = m.start() - line_starts.get(line - 1).copied().unwrap_or(0) + 1;
+            let col = m.start() + 1;
             // An allow on the line above counts only when that line is a comment alone.
             let allowed = allows
                 .iter()
@@ -573,8 +576,10 @@ fn read_for_scan(index: &RepoIndex, rel: &str) -> Result<Option<String>, ()> {
 impl SecretScan {
     pub fn scan(index: &RepoIndex) -> Self {
         let files: Vec<&IndexedFile> = index.files.iter().collect();
-        let mut scan = SecretScan::default();
-        scan.skipped_large = files.iter().filter(|f| f.size > MAX_READ_BYTES).count();
+        let mut scan = SecretScan {
+            skipped_large: files.iter().filter(|f| f.size > MAX_READ_BYTES).count(),
+            ..Default::default()
+        };
         let todo: Vec<&IndexedFile> = files.into_iter().filter(|f| scannable(f)).collect();
         let results = crate::parallel::map(&todo, |f| match read_for_scan(index, &f.rel) {
             Ok(Some(text)) => {
@@ -668,6 +673,12 @@ mod tests {
             "eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
         );
         assert_eq!(rules_of(&jwt), vec!["jwt"]);
+        let google = tok("AIza", "SyD3x9kLmN0pQrStUvWxYz12345678Abc-_");
+        assert_eq!(google.len(), 39);
+        assert_eq!(
+            rules_of(&format!("key = \"{google}-\"")),
+            vec!["google-api-key"]
+        );
         let pk = tok(
             "-----BEGIN RSA ",
             "PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n",

@@ -54,7 +54,19 @@ impl Check for ManifestSyntax {
                 Some(l) => Location::line(e.file.clone(), l),
                 None => Location::file(e.file.clone()),
             };
-            f.fail(format!("{} does not parse: {}", e.file, e.message), loc);
+            if e.helm {
+                // golive's approximation failed, not necessarily the chart: cannot decide.
+                f.push(
+                    golive_core::Status::Warn,
+                    format!(
+                        "{} could not be read without rendering: {}",
+                        e.file, e.message
+                    ),
+                    Some(loc),
+                );
+            } else {
+                f.fail(format!("{} does not parse: {}", e.file, e.message), loc);
+            }
         }
         let files: std::collections::BTreeSet<&str> =
             m.objects.iter().map(|o| o.file.as_str()).collect();

@@ -50,16 +50,16 @@ impl Check for Hpa {
             if let (Some(min), Some(max)) = (
                 spec.at("minReplicas").as_i64(),
                 spec.at("maxReplicas").as_i64(),
-            ) {
-                if max < min {
-                    f.fail(
-                        format!(
-                            "{} has maxReplicas {max} below minReplicas {min}",
-                            h.display()
-                        ),
-                        at(h, spec.entry("maxReplicas").map(|e| e.line).unwrap_or(0)),
-                    );
-                }
+            ) && max < min
+            {
+                let line = spec.entry("maxReplicas").map(|e| e.line).unwrap_or(0);
+                f.fail(
+                    format!(
+                        "{} has maxReplicas {max} below minReplicas {min}",
+                        h.display()
+                    ),
+                    at(h, line),
+                );
             }
         }
         for o in m.of_kind("Deployment") {

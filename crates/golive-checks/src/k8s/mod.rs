@@ -18,6 +18,8 @@ mod k8s011_no_literal_secrets;
 mod k8s012_service_account_token;
 mod k8s013_pod_security_labels;
 mod k8s014_spread_replicas;
+mod k8s015_seccomp_profile;
+mod k8s016_drop_capabilities;
 
 use golive_core::{Check, CheckCx, Findings, Location, Outcome, Status};
 use golive_facts::manifests::{K8sObject, Manifests, has_unresolved};
@@ -39,6 +41,8 @@ pub const CHECKS: &[&dyn Check] = &[
     &k8s012_service_account_token::ServiceAccountToken,
     &k8s013_pod_security_labels::PodSecurityLabels,
     &k8s014_spread_replicas::SpreadReplicas,
+    &k8s015_seccomp_profile::SeccompProfile,
+    &k8s016_drop_capabilities::DropCapabilities,
 ];
 
 /// Why a Kubernetes check has nothing to look at.
@@ -62,7 +66,8 @@ pub(crate) fn cname(o: &K8sObject, c: &Node) -> String {
     let name = c
         .at("name")
         .scalar_text()
-        .unwrap_or_else(|| "<unnamed>".into());
+        .unwrap_or_else(|| "<unnamed>".into())
+        .replace(golive_facts::helm::UNRESOLVED, "{{…}}");
     format!("container {name} of {}", o.display())
 }
 
@@ -85,7 +90,15 @@ pub(crate) fn unresolved(n: &Node) -> bool {
 /// Folds findings; a pass over a Helm chart says it was not rendered, and a pass while some
 /// manifest did not parse is only a warning.
 pub(crate) fn finish(findings: Findings, m: &Manifests, pass: &str, fix: &str) -> Outcome {
-    let mut out = findings.into_outcome(pass, NO_MANIFESTS, fix);
+    let nothing = if m.objects.is_empty() {
+        NO_MANIFESTS.to_string()
+    } else {
+        format!(
+            "none of the {} Kubernetes object(s) found is a workload this check applies to",
+            m.objects.len()
+        )
+    };
+    let mut out = findings.into_outcome(pass, nothing, fix);
     if out.status == Status::Pass {
         if m.has_helm() {
             out.message
