@@ -128,6 +128,8 @@ struct Shared {
     tls: Option<Arc<rustls::ClientConfig>>,
     issued: AtomicU64,
     start: Instant,
+    /// The Host header, computed once.
+    host: String,
     deadline: Instant,
 }
 
@@ -182,13 +184,7 @@ async fn one_request(sh: &Shared, sender: &mut Sender) -> Result<u16, String> {
         .ready()
         .await
         .map_err(|e| format!("connection: {e}"))?;
-    let host = if (sh.target.https && sh.target.port == 443)
-        || (!sh.target.https && sh.target.port == 80)
-    {
-        sh.target.host.clone()
-    } else {
-        sh.target.authority()
-    };
+    let host = sh.host.as_str();
     let req = hyper::Request::builder()
         .method("GET")
         .uri(sh.target.path.as_str())
@@ -233,7 +229,9 @@ async fn worker(sh: Arc<Shared>) -> Result<WorkerOut, String> {
         if intended >= sh.deadline || Instant::now() >= sh.deadline {
             break;
         }
-        tokio::time::sleep_until(intended).await;
+        if sh.spec.rate.is_some() {
+            tokio::time::sleep_until(intended).await;
+        }
         let begin = Instant::now();
         let attempt = async {
             // A server that closed the kept-alive connection (HTTP/1.0, `Connection: close`)
@@ -290,7 +288,13 @@ pub async fn run_load(
         return Err("an https URL needs a TLS configuration".into());
     }
     let start = Instant::now();
+    let host = if (target.https && target.port == 443) || (!target.https && target.port == 80) {
+        target.host.clone()
+    } else {
+        target.authority()
+    };
     let sh = Arc::new(Shared {
+        host,
         deadline: start + spec.duration,
         spec: spec.clone(),
         tls: if target.https { tls } else { None },
