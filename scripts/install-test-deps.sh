@@ -7,6 +7,7 @@ set -euo pipefail
 # Debian packages. Each check family that tests against a real server adds its package here.
 DEBIAN_PACKAGES=(
   git
+  postgresql
 )
 
 # PyPI packages, as pip requirement strings.

@@ -6,6 +6,12 @@ mod explain;
 mod init;
 mod rules;
 mod style;
+// issue 7
+mod diff;
+mod history;
+mod report;
+mod signoff;
+mod store;
 
 use clap::Parser;
 
@@ -32,6 +38,12 @@ pub fn main() -> i32 {
         args::Command::Rules(a) => rules::run(a),
         args::Command::Explain(a) => explain::run(a),
         args::Command::Init(a) => init::run(a, style),
+        args::Command::Signoff(a) => signoff::signoff(a),
+        args::Command::Attest(a) => signoff::attest(a),
+        args::Command::Waive(a) => signoff::waive(a),
+        args::Command::History(a) => history::run(a),
+        args::Command::Diff(a) => diff::run(a),
+        args::Command::Report(a) => report::run(a, style),
     }
 }
 

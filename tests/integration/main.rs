@@ -5,4 +5,5 @@ mod cli;
 mod docs;
 mod init;
 mod robustness;
+mod store_cli; // issue 7
 mod support;

@@ -4,6 +4,7 @@ pub mod check;
 pub mod config;
 pub mod engine;
 pub mod facts;
+pub mod histogram;
 pub mod inputs;
 pub mod model;
 pub mod params;

@@ -236,6 +236,23 @@ fn attention(out: &mut String, report: &RunReport, p: &Paint, verbose: bool) {
 
 fn verdict(out: &mut String, report: &RunReport, p: &Paint) {
     let blocking = report.blocking();
+    // Issue 7: a required sign-off that is missing or stale holds the gate too.
+    let missing = report.missing_signoffs();
+    if !missing.is_empty() {
+        let roles: Vec<String> = missing
+            .iter()
+            .map(|s| format!("{} ({})", s.role, s.state.as_str()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} sign-off required from {} for this commit (golive signoff ROLE --by NAME)",
+            p.red("NOT READY:"),
+            roles.join(", ")
+        );
+        if blocking.is_empty() {
+            return;
+        }
+    }
     if blocking.is_empty() {
         let _ = writeln!(
             out,
