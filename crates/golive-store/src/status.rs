@@ -178,6 +178,23 @@ pub fn apply_item_waivers(
     }
 }
 
+/// Notes on each result of a check whose waiver the policy refused, so the refusal is visible
+/// where the failure is.
+pub fn note_refused_waivers(results: &mut [CheckResult], table: &[WaiverStatus]) {
+    for w in table.iter().filter(|w| w.state == WaiverState::Forbidden) {
+        for r in results.iter_mut().filter(|r| {
+            r.check
+                .as_deref()
+                .is_some_and(|c| c.eq_ignore_ascii_case(&w.target))
+        }) {
+            r.evidence.push(format!(
+                "waiver by {} ({}) refused: golive.toml forbids waivers at {} severity",
+                w.by, w.source, r.severity
+            ));
+        }
+    }
+}
+
 /// A manual item attested by a person passes, with the attestation as its evidence.
 /// `attestations` are those of the run's environment.
 pub fn apply_attestations(results: &mut [CheckResult], attestations: &[Attestation]) {
@@ -227,6 +244,68 @@ mod tests {
         let t = signoff_table(&roles, &given, Some("ccc"));
         assert_eq!(t[0].state, SignoffState::Stale);
         assert_eq!(t.len(), 2);
+    }
+
+    fn manual(text: &str, severity: Severity) -> CheckResult {
+        CheckResult {
+            check: None,
+            slug: None,
+            category: golive_core::Category::Documentation,
+            severity,
+            status: Status::Manual,
+            message: "awaits sign-off".into(),
+            item: Some(golive_core::model::ItemRef {
+                text: text.into(),
+                source: "CHECKLIST.md".into(),
+                line: 3,
+            }),
+            locations: vec![],
+            evidence: vec![],
+            fix: None,
+            duration_ms: 0,
+        }
+    }
+
+    #[test]
+    fn attestations_pass_manual_items_and_item_waivers_apply() {
+        let mut results = vec![
+            manual("On-call rotation established", Severity::Medium),
+            manual("Rollback plan documented", Severity::High),
+            manual("Pen test done", Severity::Critical),
+            manual("Untouched", Severity::Low),
+        ];
+        let at = Attestation {
+            id: 1,
+            item: "on-call rotation ESTABLISHED ".into(),
+            by: "carol".into(),
+            evidence: "https://wiki/oncall".into(),
+            environment: None,
+            git_commit: Some("abc".into()),
+            attested_at: "2026-11-22T00:00:00Z".into(),
+        };
+        apply_attestations(&mut results, &[at]);
+        assert_eq!(results[0].status, Status::Pass);
+        assert!(results[0].evidence[0].contains("https://wiki/oncall"));
+        let table = ["Rollback plan documented", "Pen test done"]
+            .iter()
+            .map(|t| WaiverStatus {
+                target: t.to_string(),
+                reason: "later".into(),
+                until: "2099-01-01".into(),
+                by: "bob".into(),
+                source: "store #1".into(),
+                state: WaiverState::Active,
+            })
+            .collect::<Vec<_>>();
+        let policy = WaiverPolicy {
+            forbid_at: Some(Severity::Critical),
+        };
+        apply_item_waivers(&mut results, &table, &policy);
+        assert_eq!(results[1].status, Status::Waived);
+        assert_eq!(results[1].evidence[0], "was manual: awaits sign-off");
+        assert_eq!(results[2].status, Status::Manual, "critical: refused");
+        assert!(results[2].evidence[0].contains("refused"));
+        assert_eq!(results[3].status, Status::Manual);
     }
 
     #[test]
