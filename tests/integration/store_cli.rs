@@ -393,3 +393,76 @@ fn github_actions_annotations_and_report_files() {
         assert!(!stdout(&o).is_empty());
     }
 }
+
+/// `golive check` killed (SIGKILL) at random moments, again and again, while other runs keep
+/// recording: the store still opens, every listed run renders whole, and later runs record.
+fn killed_checks(store: Option<&str>) {
+    let dir = repo();
+    let d = dir.path();
+    // One complete run first, so the store exists and the kills land in later writes too.
+    assert_eq!(code(&golive(d, store, ONLY)), 1);
+    let mut seed = u64::from(std::process::id()) ^ 0x2545_F491_4F6C_DD1D;
+    for _ in 0..12 {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_golive"));
+        c.args(["check", "--format", "json", "--output", "/dev/null"])
+            .current_dir(d)
+            .env("NO_COLOR", "1")
+            .env_remove("GOLIVE_STORE")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        if let Some(s) = store {
+            c.env("GOLIVE_STORE", s);
+        }
+        let mut child = c.spawn().expect("golive starts");
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        std::thread::sleep(std::time::Duration::from_millis((seed >> 33) % 120));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let o = golive(d, store, ONLY);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let last = json(&o)["run_id"]
+        .as_i64()
+        .expect("records after the kills");
+    let h = json(&golive(
+        d,
+        store,
+        &["history", "-n", "1000", "--format", "json"],
+    ));
+    let runs = h["runs"].as_array().unwrap();
+    assert!(runs.len() >= 2 && runs.len() <= 14, "{}", runs.len());
+    assert_eq!(runs[0]["id"].as_i64(), Some(last));
+    for r in runs {
+        let id = r["id"].as_i64().unwrap().to_string();
+        let o = golive(d, store, &["report", "--run", &id, "--format", "json"]);
+        assert_eq!(code(&o), 0, "run {id}: {}", stderr(&o));
+        let rep = json(&o);
+        let total: u64 = [
+            "pass", "fail", "warn", "error", "skipped", "manual", "waived",
+        ]
+        .iter()
+        .map(|k| r["summary"][k].as_u64().unwrap_or(0))
+        .sum();
+        assert_eq!(
+            rep["results"].as_array().unwrap().len() as u64,
+            total,
+            "run {id} is whole"
+        );
+    }
+}
+
+#[test]
+fn sqlite_survives_killed_checks() {
+    killed_checks(None);
+}
+
+#[test]
+fn postgres_survives_killed_checks() {
+    let Some(pg) = pg_harness::PgServer::start() else {
+        return;
+    };
+    let url = pg.fresh_database("killedchecks");
+    killed_checks(Some(&url));
+}

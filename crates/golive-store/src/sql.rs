@@ -136,7 +136,25 @@ fn in_write_tx<D: Db, R>(db: &mut D, f: impl FnOnce(&mut D) -> Result<R>) -> Res
 }
 
 /// Creates the version table when missing and applies pending migrations, one transaction.
+/// A store already at this version is only read: no write lock is taken, so a store that is
+/// read-only to this process can still be listed and rendered.
 pub(crate) fn migrate<D: Db>(db: &mut D) -> Result<()> {
+    if let Ok(rows) = db.query("SELECT COALESCE(MAX(version), 0) FROM golive_schema", &[]) {
+        let found = match rows.first().and_then(|r| r.first()) {
+            Some(V::I(v)) => *v,
+            _ => 0,
+        };
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                location: db.location(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if found == SCHEMA_VERSION {
+            return Ok(());
+        }
+    }
     in_write_tx(db, |db| {
         if db.dialect() == Dialect::Postgres {
             // Two processes migrating a fresh database at once: the second waits here.
