@@ -122,9 +122,13 @@ pub fn run_state(
             })();
             match read {
                 Ok((w, so, at)) => (w, so, at, None),
-                Err(e) => (Vec::new(), Vec::new(), Vec::new(), Some(e.to_string())),
+                Err(e) => {
+                    eprintln!("golive: warning: {e}");
+                    (Vec::new(), Vec::new(), Vec::new(), Some(e.to_string()))
+                }
             }
         }
+        // Already reported when the store was opened.
         None => (
             Vec::new(),
             Vec::new(),
@@ -132,9 +136,6 @@ pub fn run_state(
             store_error.map(str::to_string),
         ),
     };
-    if let Some(e) = &read_error {
-        eprintln!("golive: warning: {e}");
-    }
     let (engine_waivers, waiver_table) = status::waivers_for_run(
         &config.waivers,
         &stored_waivers,

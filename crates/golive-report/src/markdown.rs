@@ -9,15 +9,26 @@ use golive_core::report::{RunReport, SignoffState, is_blocking, severity_rank};
 use golive_core::{CheckResult, Status};
 use std::fmt::Write;
 
-/// Escapes text for use inside a Markdown paragraph, list item or table cell.
+/// Escapes text for use inside a Markdown paragraph, list item or table cell: whatever could
+/// start emphasis, code, a link, an HTML tag or a table cell is backslash-escaped (an `_`
+/// inside a word, as in `CORS_ORIGINS`, cannot, and stays readable); line breaks become spaces.
 pub fn escape(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
+    for (i, &ch) in chars.iter().enumerate() {
         match ch {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' | '>' | '<'
-            | '{' | '}' => {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '!' => {
                 out.push('\\');
                 out.push(ch);
+            }
+            '_' => {
+                let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
+                let inside =
+                    word(i.checked_sub(1).and_then(|p| chars.get(p))) && word(chars.get(i + 1));
+                if !inside {
+                    out.push('\\');
+                }
+                out.push('_');
             }
             '&' => out.push_str("&amp;"),
             '\n' | '\r' | '\t' => out.push(' '),

@@ -322,7 +322,15 @@ fn markdown_is_a_filled_checklist_and_escapes() {
     assert!(md.contains("stale"));
     assert!(md.contains("## Deviations (waivers)"));
     assert!(!md.contains("<script>"));
-    assert!(!md.contains("](javascript"));
+    assert!(!md.contains("[link](javascript"));
+    assert!(
+        md.contains("\\[link\\](javascript"),
+        "the link is escaped text"
+    );
+    assert_eq!(
+        golive_report::markdown::escape("CORS_ORIGINS _x_ a*b"),
+        "CORS_ORIGINS \\_x\\_ a\\*b"
+    );
     // No hostile text can open a new table cell: every row keeps its column count.
     for line in md
         .lines()
