@@ -8,6 +8,7 @@ set -euo pipefail
 DEBIAN_PACKAGES=(
   git
   postgresql
+  openssl
 )
 
 # PyPI packages, as pip requirement strings.

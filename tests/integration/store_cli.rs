@@ -255,6 +255,35 @@ fn postgres_flow() {
     // Two checks at once against the shared store are both recorded.
     let url = pg.fresh_database("twoatonce");
     two_at_once(Some(&url));
+
+    // `[store] url` in golive.toml, the credentials-bearing URL from the environment.
+    let url = pg.fresh_database("fromtoml");
+    let dir = temp_repo(&[
+        (
+            "golive.toml",
+            "[store]\nurl = \"${GOLIVE_TEST_STORE_URL}\"\n",
+        ),
+        (".env.production", "DEBUG=false\n"),
+    ]);
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_golive"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("GOLIVE_STORE")
+            .env("GOLIVE_TEST_STORE_URL", &url)
+            .output()
+            .expect("golive runs")
+    };
+    let o = run(&["check", "--only", "ENV003", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(json(&o)["run_id"].is_i64(), "{}", stderr(&o));
+    assert!(
+        !dir.path().join(".golive").exists(),
+        "recorded in PostgreSQL, not SQLite"
+    );
+    let h = json(&run(&["history", "--format", "json"]));
+    assert_eq!(h["store"]["backend"], "postgres");
+    assert_eq!(h["runs"].as_array().unwrap().len(), 1);
 }
 
 fn two_at_once(store: Option<&str>) {

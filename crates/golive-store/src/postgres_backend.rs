@@ -2,15 +2,23 @@
 //!
 //! The synchronous `postgres` client runs its own small runtime: call it outside any tokio
 //! runtime (the CLI records after the check's runtime has finished).
-//! Connections are plain TCP or a Unix socket (`host=/path`); TLS to the store is not
-//! supported yet, so a URL asking `sslmode=require` fails to connect rather than silently
-//! downgrading.
+//!
+//! TLS: `sslmode=disable` connects in plain text; otherwise (libpq's default `prefer`, and
+//! `require`) the client offers TLS with rustls and, when the server accepts, always verifies
+//! its certificate and name against the system trust store plus `sslrootcert=FILE` (a private
+//! CA, PEM) — stricter than libpq's `require`, never a silent unverified connection.
+//! `sslmode=require` fails when the server does not speak TLS.
 
 use crate::sql::{self, Db, Dialect, SqlStore, V};
 use crate::{Result, StoreError, redact_url};
+use postgres::config::SslMode;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 pub(crate) struct Postgres {
     client: Client,
@@ -25,6 +33,7 @@ pub(crate) fn open(url: &str) -> Result<SqlStore<Postgres>> {
         location: location.clone(),
         message,
     };
+    let (url, root_cert) = split_sslrootcert(url);
     let mut config: postgres::Config = url
         .parse()
         .map_err(|e: postgres::Error| fail(format!("invalid URL: {e}")))?;
@@ -34,7 +43,13 @@ pub(crate) fn open(url: &str) -> Result<SqlStore<Postgres>> {
     if config.get_application_name().is_none() {
         config.application_name("golive");
     }
-    let client = config.connect(NoTls).map_err(|e| fail(error_text(&e)))?;
+    let client = if config.get_ssl_mode() == SslMode::Disable {
+        config.connect(NoTls)
+    } else {
+        let tls = tls_connector(root_cert.as_deref()).map_err(&fail)?;
+        config.connect(tls)
+    }
+    .map_err(|e| fail(error_text(&e)))?;
     let mut store = SqlStore {
         db: Postgres {
             client,
@@ -43,6 +58,59 @@ pub(crate) fn open(url: &str) -> Result<SqlStore<Postgres>> {
     };
     sql::migrate(&mut store.db)?;
     Ok(store)
+}
+
+/// Takes `sslrootcert=FILE` out of a URL's query (the driver does not know it).
+fn split_sslrootcert(url: &str) -> (String, Option<String>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_string(), None);
+    };
+    let mut root = None;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|kv| match kv.strip_prefix("sslrootcert=") {
+            Some(v) => {
+                root = Some(v.to_string());
+                false
+            }
+            None => !kv.is_empty(),
+        })
+        .collect();
+    let url = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    (url, root)
+}
+
+/// rustls with the system's roots and the optional private CA file.
+fn tls_connector(root_cert: Option<&str>) -> std::result::Result<MakeRustlsConnect, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    if let Some(path) = root_cert {
+        let pem = std::fs::read(path).map_err(|e| format!("sslrootcert {path}: {e}"))?;
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            let cert = cert.map_err(|e| format!("sslrootcert {path}: {e}"))?;
+            roots
+                .add(cert)
+                .map_err(|e| format!("sslrootcert {path}: {e}"))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(format!("sslrootcert {path}: no PEM certificate in it"));
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(MakeRustlsConnect::new(config))
 }
 
 /// The server's message when there is one (the driver's Display hides it behind "db error").
@@ -130,5 +198,20 @@ impl Db for Postgres {
         self.client
             .batch_execute("BEGIN")
             .map_err(|e| error_text(&e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sslrootcert_is_taken_out_of_the_url() {
+        let (u, r) =
+            super::split_sslrootcert("postgres://h/db?sslmode=require&sslrootcert=/ca.pem");
+        assert_eq!(u, "postgres://h/db?sslmode=require");
+        assert_eq!(r.as_deref(), Some("/ca.pem"));
+        let (u, r) = super::split_sslrootcert("postgres://h/db?sslrootcert=/ca.pem");
+        assert_eq!(u, "postgres://h/db");
+        assert_eq!(r.as_deref(), Some("/ca.pem"));
+        assert_eq!(super::split_sslrootcert("postgres://h/db").1, None);
     }
 }

@@ -346,6 +346,40 @@ fn postgres_store() {
     assert!(!msg.contains("s3cret"), "{msg}");
 }
 
+/// A server that accepts TLS only: the store connects with its CA (`sslrootcert`), verifies
+/// the certificate (an unknown issuer is refused), and `sslmode=disable` is refused by it.
+#[test]
+fn postgres_store_over_tls() {
+    let Some(pg) = pg_harness::PgServer::start_with(true) else {
+        return;
+    };
+    let url = pg.fresh_database("tls");
+    let ca = pg.ca_file();
+    let with_ca = format!("{url}?sslmode=require&sslrootcert={}", ca.display());
+    let loc = StoreLocation::Postgres(with_ca);
+    let mut s = open(&loc, OpenMode::Create).expect("TLS with the private CA");
+    let id = s.record_run(&report(4, Some("tls"))).unwrap();
+    assert_eq!(s.load_run(id).unwrap().unwrap().results.len(), 4);
+
+    let e = open(
+        &StoreLocation::Postgres(format!("{url}?sslmode=require")),
+        OpenMode::Create,
+    )
+    .err()
+    .expect("an unknown issuer is refused");
+    assert!(
+        e.to_string().to_ascii_lowercase().contains("certificate"),
+        "{e}"
+    );
+    let e = open(
+        &StoreLocation::Postgres(format!("{url}?sslmode=disable")),
+        OpenMode::Create,
+    )
+    .err()
+    .expect("the server refuses plain text");
+    assert!(e.to_string().contains("cannot open"), "{e}");
+}
+
 #[test]
 fn sqlite_refuses_newer_schema_and_garbage() {
     let dir = tempfile::tempdir().unwrap();

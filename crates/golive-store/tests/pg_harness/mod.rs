@@ -69,6 +69,12 @@ impl PgServer {
 
     /// Starts a server, or `None` (with a message) when PostgreSQL is not installed outside CI.
     pub fn start() -> Option<PgServer> {
+        Self::start_with(false)
+    }
+
+    /// With `ssl`, the server has a fresh certificate for 127.0.0.1 from a private CA (see
+    /// [`PgServer::ca_file`]) and accepts TCP connections over TLS only.
+    pub fn start_with(ssl: bool) -> Option<PgServer> {
         let Some(bin) = find_bin() else {
             assert!(
                 !in_ci(),
@@ -120,12 +126,104 @@ impl PgServer {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let mut ssl_opts = String::new();
+        if ssl {
+            let dir = server._dir.path();
+            // A private CA, and a server certificate for 127.0.0.1 that it signed.
+            std::fs::write(
+                dir.join("server.ext"),
+                "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+            )
+            .expect("extensions file");
+            let openssl = |args: &[&str]| {
+                let out = Command::new("openssl")
+                    .args(args)
+                    .current_dir(dir)
+                    .output()
+                    .expect("openssl runs");
+                assert!(
+                    out.status.success(),
+                    "openssl {args:?}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            };
+            openssl(&[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=golive test CA",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+            ]);
+            openssl(&[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+            ]);
+            openssl(&[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-extfile",
+                "server.ext",
+                "-out",
+                "server.crt",
+            ]);
+            if as_postgres {
+                for f in ["server.key", "server.crt"] {
+                    let st = Command::new("chown")
+                        .args(["postgres:postgres"])
+                        .arg(dir.join(f))
+                        .status()
+                        .expect("chown runs");
+                    assert!(st.success());
+                }
+            }
+            let st = Command::new("chmod")
+                .arg("600")
+                .arg(dir.join("server.key"))
+                .status()
+                .expect("chmod runs");
+            assert!(st.success());
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 reject\n",
+            )
+            .expect("pg_hba.conf");
+            ssl_opts = format!(
+                " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                dir.join("server.crt").display(),
+                dir.join("server.key").display()
+            );
+        }
         let sock = server._dir.path().to_path_buf();
         let log = server._dir.path().join("postgres.log");
         for _attempt in 0..5 {
             let port = free_port();
             let opts = format!(
-                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=50",
+                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=50{ssl_opts}",
                 sock.display()
             );
             let st = server
@@ -175,6 +273,11 @@ impl PgServer {
 
     pub fn url(&self, db: &str) -> String {
         format!("postgres://golive@127.0.0.1:{}/{db}", self.port)
+    }
+
+    /// The CA that signed the certificate of a server started with `ssl`.
+    pub fn ca_file(&self) -> PathBuf {
+        self._dir.path().join("ca.crt")
     }
 
     pub fn data_dir(&self) -> &Path {
