@@ -164,6 +164,7 @@ pub fn run_state(
 
 /// Completes a report with what the store said: item waivers, attestations, the tables.
 pub fn finish_report(report: &mut RunReport, state: RunState, config: &Config) {
+    status::note_refused_waivers(&mut report.results, &state.waiver_table);
     status::apply_item_waivers(
         &mut report.results,
         &state.waiver_table,

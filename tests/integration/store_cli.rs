@@ -188,6 +188,11 @@ fn flow(store: Option<&str>) {
     let o = golive(d, store, &["check", "--only", "ENV002,ENV003"]);
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("security (stale)"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("Sign-off: ! security by alice (stale: commit changed)"),
+        "{}",
+        stdout(&o)
+    );
 
     // 6. History and diff.
     let o = golive(d, store, &["history", "--format", "json"]);
@@ -494,4 +499,64 @@ fn postgres_survives_killed_checks() {
     };
     let url = pg.fresh_database("killedchecks");
     killed_checks(Some(&url));
+}
+
+#[test]
+fn expired_and_forbidden_waivers_stop_applying_and_are_reported() {
+    let toml = r#"
+[waiver_policy]
+forbid_at = "critical"
+
+[[waivers]]
+check = "ENV002"
+reason = "was fine last year"
+until = "2020-01-01"
+by = "old"
+
+[[waivers]]
+check = "ENV003"
+reason = "debug is harmless"
+until = "2099-01-01"
+by = "optimist"
+"#;
+    let dir = temp_repo(&[
+        ("golive.toml", toml),
+        (".env.production", "ENVIRONMENT=development\nDEBUG=true\n"),
+    ]);
+    let d = dir.path();
+    let o = golive(
+        d,
+        None,
+        &["check", "--only", "ENV002,ENV003", "--format", "json"],
+    );
+    assert_eq!(code(&o), 1);
+    let r = json(&o);
+    let env002 = crate::support::result(&r, "ENV002");
+    assert_eq!(env002["status"], "fail");
+    assert!(
+        env002["evidence"]
+            .to_string()
+            .contains("expired on 2020-01-01"),
+        "{env002}"
+    );
+    let env003 = crate::support::result(&r, "ENV003");
+    assert_eq!(env003["status"], "fail");
+    assert!(
+        env003["evidence"].to_string().contains("refused"),
+        "{env003}"
+    );
+    let states: Vec<&str> = r["waivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["expired", "forbidden"]);
+    let o = golive(d, None, &["check", "--only", "ENV002,ENV003"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("waiver of ENV002 by old (golive.toml:5) expired on 2020-01-01"),
+        "{out}"
+    );
+    assert!(out.contains("waiver of ENV003 by optimist"), "{out}");
 }
