@@ -47,12 +47,147 @@ pub enum Command {
     Load(LoadArgs),
     /// Bind a markdown checklist's items to checks and show each binding and why.
     Import(ImportArgs),
+    // issue 7: sign-offs, waivers, history, reports (wiring in signoff.rs, history.rs, report.rs)
+    /// Sign off the current commit for a role golive.toml requires ([signoff] roles).
+    Signoff(SignoffArgs),
+    /// Attest a manual checklist item: it passes from the next run on, with your evidence.
+    Attest(AttestArgs),
+    /// Record a documented deviation: a check (code) or item (text) allowed to fail until a date.
+    Waive(WaiveArgs),
+    /// List the recorded runs, newest first.
+    History(HistoryArgs),
+    /// What regressed, what was fixed, what is new between two runs (default: the last two).
+    Diff(DiffArgs),
+    /// Render a recorded run (default: the latest) in any format.
+    Report(ReportArgs),
+}
+
+/// Where the repository, its golive.toml and its history store are.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// The repository (its golive.toml, its .golive/history.db, its git commit).
+    #[arg(long, short = 'C', default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The configuration file (default: DIR/golive.toml when it exists).
+    #[arg(long, short = 'c')]
+    pub config: Option<PathBuf>,
+    /// The history store: a SQLite path or a postgres:// URL (default: [store] url in
+    /// golive.toml, else DIR/.golive/history.db).
+    #[arg(long, env = "GOLIVE_STORE", value_name = "PATH|URL")]
+    pub store: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SignoffArgs {
+    /// The role signing (one of [signoff] roles in golive.toml).
+    pub role: String,
+    /// Who signs.
+    #[arg(long)]
+    pub by: String,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The environment signed for (default: as `check` picks it).
+    #[arg(long, short = 'e')]
+    pub env: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AttestArgs {
+    /// The manual item's text, as the checklist has it.
+    pub item: String,
+    #[arg(long)]
+    pub by: String,
+    /// A URL or a sentence showing the item is done.
+    #[arg(long)]
+    pub evidence: String,
+    #[arg(long, short = 'e')]
+    pub env: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WaiveArgs {
+    /// A check code (HTTP007) or a checklist item's text.
+    pub target: String,
+    /// Why the deviation is acceptable.
+    #[arg(long)]
+    pub reason: String,
+    /// The last day the waiver applies (YYYY-MM-DD).
+    #[arg(long)]
+    pub until: String,
+    /// Who accepted the deviation.
+    #[arg(long)]
+    pub by: String,
+    /// Only for this environment (default: every environment).
+    #[arg(long, short = 'e')]
+    pub env: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[arg(long, short = 'e')]
+    pub env: Option<String>,
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    /// At most this many runs.
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: usize,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older run (default: the one before NEW).
+    pub old: Option<i64>,
+    /// The newer run (default: the latest).
+    pub new: Option<i64>,
+    /// Pick the default runs among this environment's.
+    #[arg(long, short = 'e')]
+    pub env: Option<String>,
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The run to render (default: the latest, of --env when given).
+    #[arg(long)]
+    pub run: Option<i64>,
+    #[arg(long, short = 'e')]
+    pub env: Option<String>,
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     Text,
     Json,
+    // issue 7
+    Junit,
+    Sarif,
+    #[value(alias = "markdown")]
+    Md,
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +227,12 @@ pub struct CheckArgs {
     /// With a checklist: tick each box that passed and append golive's result comment.
     #[arg(long)]
     pub write: bool,
+    /// The history store the run is recorded in (issue 7): a SQLite path or a postgres:// URL.
+    #[arg(long, env = "GOLIVE_STORE", value_name = "PATH|URL")]
+    pub store: Option<String>,
+    /// Do not record this run (sign-offs and stored waivers are still read when available).
+    #[arg(long)]
+    pub no_record: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -140,8 +281,8 @@ pub struct ImportArgs {
     /// Add the binder's bindings to the file as `<!-- golive: CODE -->` comments to review.
     #[arg(long)]
     pub write: bool,
-    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]

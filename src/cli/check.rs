@@ -1,13 +1,12 @@
 //! `golive check`: load config, plan, collect, run, report, gate.
 
-use super::args::{CheckArgs, ReportFormat};
+use super::args::CheckArgs;
 use super::style::Style;
 use golive_core::CheckResult;
 use golive_core::config::{Config, resolve_inputs};
 use golive_core::engine::{self, Limits, Selection};
 use golive_core::facts::{Facts, RunEnv};
 use golive_core::report::RunReport;
-use golive_report::TerminalOptions;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -60,15 +59,32 @@ pub fn prepare(a: &CheckArgs) -> Result<Prepared, String> {
 }
 
 pub fn run(a: CheckArgs, style: Style) -> i32 {
-    // issue 6 checklist: several environments (tenants) at once.
+    // Several environments (tenants) at once.
     if a.all_envs || a.env.len() > 1 {
         return super::fleet::run(&a, style);
     }
-    let prepared = match prepare(&a) {
+    let mut prepared = match prepare(&a) {
         Ok(p) => p,
         Err(e) => return super::fail_usage(e),
     };
-    // issue 6 checklist: `--checklist FILE.md`, or golive.toml's `checklist`.
+    // The history store gives stored waivers, sign-offs and attestations, and records the run.
+    // It is opened outside the runtime (the PostgreSQL client runs its own).
+    let config = prepared.config.clone();
+    let mut history =
+        super::store::open_for_check(&prepared.root, a.store.as_deref(), &config, a.no_record);
+    let state = super::store::run_state(
+        history.store.as_mut(),
+        history.error.as_deref(),
+        &config,
+        &prepared.root,
+        prepared.run_env.environment.as_deref(),
+        jiff::Zoned::now().date(),
+    );
+    let mut with_waivers = (*config).clone();
+    with_waivers.waivers = state.engine_waivers.clone();
+    prepared.config = Arc::new(with_waivers);
+    // `--checklist FILE.md`, or golive.toml's `checklist`: the checklist's bound checks, with
+    // the stored waivers applied.
     if let Some(path) = super::check_checklist::checklist_path(&a, &prepared) {
         return super::check_checklist::run(&a, prepared, style, &path);
     }
@@ -84,18 +100,17 @@ pub fn run(a: CheckArgs, style: Style) -> i32 {
         Ok(r) => r,
         Err(e) => return super::fail_usage(format!("cannot start the runtime: {e}")),
     };
-    let report = runtime.block_on(execute(prepared, style));
-    let text = match a.format {
-        ReportFormat::Json => golive_report::json::render(&report),
-        ReportFormat::Text => golive_report::terminal::render(
-            &report,
-            TerminalOptions {
-                color: style.color && a.output.is_none(),
-                verbose: style.verbose,
-                quiet: style.quiet,
-            },
-        ),
-    };
+    let mut report = runtime.block_on(execute(prepared, style));
+    drop(runtime);
+    super::store::finish_report(&mut report, state, &config);
+    if !a.no_record {
+        history.record(&mut report);
+    }
+    if golive_report::github::enabled() {
+        // On stderr, so a machine-readable report on stdout stays intact; the runner reads both.
+        eprint!("{}", golive_report::github::render(&report));
+    }
+    let text = super::report::render(&report, a.format, style, a.output.is_some());
     if let Err(e) = super::emit(&text, a.output.as_deref()) {
         return super::fail_usage(e);
     }
@@ -143,5 +158,6 @@ pub async fn execute(p: Prepared, style: Style) -> RunReport {
         duration_ms: clock.elapsed().as_millis() as u64,
         results,
         gate: p.config.gate.clone(),
+        ..Default::default()
     }
 }

@@ -96,6 +96,7 @@ pub fn run(a: &CheckArgs, mut prepared: Prepared, style: Style, path: &Path) -> 
                 quiet: style.quiet,
             },
         ),
+        other => super::report::render(&report, other, style, a.output.is_some()),
     };
     if let Err(e) = super::emit(&text, a.output.as_deref()) {
         return super::fail_usage(e);

@@ -22,6 +22,11 @@ use std::sync::Arc;
 const ENV_CONCURRENCY: usize = 64;
 
 pub fn run(a: &CheckArgs, style: Style) -> i32 {
+    if !matches!(a.format, ReportFormat::Text | ReportFormat::Json) {
+        return super::fail_usage(
+            "a fleet report is text or json; run one --env for junit, sarif, md or html",
+        );
+    }
     if a.write {
         return super::fail_usage(
             "--write ticks one checklist from one environment's results; pick one --env",
@@ -150,6 +155,8 @@ pub fn run(a: &CheckArgs, style: Style) -> i32 {
             s
         }
         ReportFormat::Text => fleet_text(&reports, style, a.output.is_none()),
+        // Refused before the run (see `run`); kept total for the compiler.
+        _ => String::new(),
     };
     if let Err(e) = super::emit(&text, a.output.as_deref()) {
         return super::fail_usage(e);
@@ -189,6 +196,7 @@ async fn execute_env(p: Prepared, shared: Option<Arc<RepoIndex>>) -> RunReport {
         duration_ms: clock.elapsed().as_millis() as u64,
         results,
         gate: p.config.gate.clone(),
+        ..Default::default()
     }
 }
 

@@ -1,6 +1,6 @@
 //! `golive import FILE.md`: every item with its binding and why, or manual and why.
 
-use super::args::{ImportArgs, ReportFormat};
+use super::args::{ImportArgs, ListFormat};
 use super::checklist::{load, totals, write_if_changed};
 use golive_core::checklist::binder::Decision;
 use golive_core::checklist::write::add_binding_comments;
@@ -12,12 +12,12 @@ pub fn run(a: ImportArgs) -> i32 {
         Err(e) => return super::fail_usage(e),
     };
     let text = match a.format {
-        ReportFormat::Json => {
+        ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&to_json(&loaded)).unwrap_or_default();
             s.push('\n');
             s
         }
-        ReportFormat::Text => to_text(&loaded),
+        ListFormat::Text => to_text(&loaded),
     };
     if let Err(e) = super::emit(&text, None) {
         return super::fail_usage(e);

@@ -12,6 +12,12 @@ mod init_checklist;
 mod load;
 mod rules;
 mod style;
+// issue 7
+mod diff;
+mod history;
+mod report;
+mod signoff;
+mod store;
 
 use clap::Parser;
 
@@ -41,6 +47,12 @@ pub fn main() -> i32 {
         args::Command::Init(a) => init::run(a, style),
         args::Command::Load(a) => load::run(a, style),
         args::Command::Import(a) => import::run(a),
+        args::Command::Signoff(a) => signoff::signoff(a),
+        args::Command::Attest(a) => signoff::attest(a),
+        args::Command::Waive(a) => signoff::waive(a),
+        args::Command::History(a) => history::run(a),
+        args::Command::Diff(a) => diff::run(a),
+        args::Command::Report(a) => report::run(a, style),
     }
 }
 

@@ -110,11 +110,15 @@ fn json_report_follows_the_contract() {
             "categories",
             "duration_ms",
             "environment",
+            "git_commit", // issue 7, additive
             "results",
+            "run_id", // issue 7, additive
             "schema",
+            "signoffs", // issue 7, additive
             "started_at",
             "summary",
-            "tool"
+            "tool",
+            "waivers" // issue 7, additive
         ]
     );
     assert_eq!(report["schema"], "golive.report/v1");

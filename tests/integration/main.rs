@@ -3,12 +3,13 @@
 mod check_fixtures;
 mod checklist;
 mod cli;
+mod containers;
 mod docs;
 mod init;
 mod k8s_secrets;
 mod live;
 mod robustness;
-mod containers;
+mod store_cli; // issue 7
 mod support;
 // issue 5 infra
 mod infra_bench;

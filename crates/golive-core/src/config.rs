@@ -58,6 +58,43 @@ struct RawConfig {
     environments: BTreeMap<Spanned<String>, RawEnvironment>,
     #[serde(default)]
     waivers: Vec<Spanned<RawWaiver>>,
+    #[serde(default)]
+    store: StoreConfig,
+    #[serde(default)]
+    signoff: SignoffConfig,
+    #[serde(default)]
+    waiver_policy: WaiverPolicy,
+}
+
+/// `[store]`: where history, sign-offs and waivers are kept (issue 7).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// `postgres://…` (credentials through `${VAR}`), or a SQLite file path relative to the
+    /// checked root. Default: `.golive/history.db`.
+    pub url: Option<String>,
+}
+
+/// `[signoff]`: the roles whose sign-off the gate requires for the current commit.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignoffConfig {
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+/// `[waiver_policy]`: which deviations may be waived at all.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiverPolicy {
+    /// Waivers of checks at or above this severity are refused and do not apply.
+    pub forbid_at: Option<Severity>,
+}
+
+impl WaiverPolicy {
+    pub fn allows(&self, severity: Severity) -> bool {
+        self.forbid_at.is_none_or(|f| severity < f)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -203,6 +240,10 @@ pub struct Config {
     pub check_params: Vec<(CodeRef, Vec<ParamOverride>)>,
     pub environments: Vec<EnvironmentConfig>,
     pub waivers: Vec<Waiver>,
+    /// `[store]`, `[signoff]`, `[waiver_policy]` (issue 7).
+    pub store: StoreConfig,
+    pub signoff: SignoffConfig,
+    pub waiver_policy: WaiverPolicy,
 }
 
 impl Config {
@@ -364,6 +405,17 @@ impl Config {
                 .collect(),
             environments,
             waivers,
+            store: raw.store,
+            signoff: SignoffConfig {
+                roles: raw
+                    .signoff
+                    .roles
+                    .into_iter()
+                    .map(|r| r.trim().to_ascii_lowercase())
+                    .filter(|r| !r.is_empty())
+                    .collect(),
+            },
+            waiver_policy: raw.waiver_policy,
         })
     }
 
@@ -552,6 +604,18 @@ by = "alice"
         )
         .unwrap_err();
         assert!(e.message.contains("date"));
+    }
+
+    #[test]
+    fn store_signoff_and_waiver_policy_sections() {
+        let text = "[store]\nurl = \"postgres://golive@db/golive\"\n[signoff]\nroles = [\"Security\", \" ops \"]\n[waiver_policy]\nforbid_at = \"critical\"\n";
+        let c = Config::parse(text, "g.toml").unwrap();
+        assert_eq!(c.store.url.as_deref(), Some("postgres://golive@db/golive"));
+        assert_eq!(c.signoff.roles, ["security", "ops"]);
+        assert!(!c.waiver_policy.allows(Severity::Critical));
+        assert!(c.waiver_policy.allows(Severity::High));
+        let c = Config::parse("", "g.toml").unwrap();
+        assert!(c.signoff.roles.is_empty() && c.waiver_policy.allows(Severity::Critical));
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod checklist;
 pub mod config;
 pub mod engine;
 pub mod facts;
+pub mod histogram;
 pub mod inputs;
 pub mod model;
 pub mod params;

@@ -2,11 +2,13 @@
 
 use crate::config::GateConfig;
 use crate::model::{Category, CheckResult, Severity, Status};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub const SCHEMA: &str = "golive.report/v1";
 
-#[derive(Debug, Clone)]
+/// Build one with a struct literal ending in `..Default::default()`: fields added later (the
+/// sign-off and waiver fields of issue 7) then keep their empty defaults.
+#[derive(Debug, Clone, Default)]
 pub struct RunReport {
     pub tool_version: String,
     pub environment: Option<String>,
@@ -15,6 +17,86 @@ pub struct RunReport {
     pub duration_ms: u64,
     pub results: Vec<CheckResult>,
     pub gate: GateConfig,
+    /// The id of this run in the history store, once recorded.
+    pub run_id: Option<i64>,
+    /// The commit the run checked (`git rev-parse HEAD`), when known.
+    pub git_commit: Option<String>,
+    /// The sign-off table: each role golive.toml requires, and any other role that signed.
+    /// A required role that is not [`SignoffState::Signed`] holds the gate closed.
+    pub signoffs: Vec<SignoffStatus>,
+    /// Every waiver known to this run (golive.toml and the store), active, expired or refused.
+    pub waivers: Vec<WaiverStatus>,
+}
+
+/// Where a role's sign-off stands for the run's environment and commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignoffState {
+    /// Signed for this environment and this commit.
+    Signed,
+    /// Signed, but for another commit: the code changed since.
+    Stale,
+    /// Never signed for this environment (or the store could not be read).
+    Missing,
+}
+
+impl SignoffState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Signed => "signed",
+            Self::Stale => "stale",
+            Self::Missing => "missing",
+        }
+    }
+}
+
+/// One row of the sign-off table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignoffStatus {
+    pub role: String,
+    pub required: bool,
+    pub state: SignoffState,
+    pub by: Option<String>,
+    pub note: Option<String>,
+    /// When it was given, RFC 3339.
+    pub at: Option<String>,
+    /// The commit it was given for.
+    pub commit: Option<String>,
+}
+
+/// Where a waiver stands on the run's day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WaiverState {
+    Active,
+    /// Past its `until` date: it applies no more.
+    Expired,
+    /// golive.toml forbids waivers at this severity: it does not apply.
+    Forbidden,
+}
+
+impl WaiverState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Expired => "expired",
+            Self::Forbidden => "forbidden",
+        }
+    }
+}
+
+/// A documented deviation as the reports list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverStatus {
+    /// A check code (`HTTP007`) or a checklist item's text.
+    pub target: String,
+    pub reason: String,
+    /// The last day it applies, `YYYY-MM-DD`.
+    pub until: String,
+    pub by: String,
+    /// Where it was recorded: `golive.toml:20` or `store #3`.
+    pub source: String,
+    pub state: WaiverState,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -106,8 +188,17 @@ impl RunReport {
             .collect()
     }
 
+    /// Required sign-offs not given for this run's environment and commit.
+    pub fn missing_signoffs(&self) -> Vec<&SignoffStatus> {
+        self.signoffs
+            .iter()
+            .filter(|s| s.required && s.state != SignoffState::Signed)
+            .collect()
+    }
+
+    /// No blocking result and every required sign-off given for the current commit.
     pub fn ready(&self) -> bool {
-        self.blocking().is_empty()
+        self.blocking().is_empty() && self.missing_signoffs().is_empty()
     }
 }
 

@@ -60,6 +60,18 @@ pub fn to_value(report: &RunReport) -> Value {
         "summary": Value::Object(summary),
         "categories": categories,
         "results": results,
+        // Issue 7, additive to golive.report/v1: the run's id in the history store, the commit
+        // it checked, the sign-off table and the waivers (active, expired, forbidden).
+        "run_id": report.run_id,
+        "git_commit": report.git_commit,
+        "signoffs": report.signoffs.iter().map(|s| json!({
+            "role": s.role, "required": s.required, "state": s.state.as_str(), "by": s.by,
+            "note": s.note, "at": s.at, "commit": s.commit,
+        })).collect::<Vec<_>>(),
+        "waivers": report.waivers.iter().map(|w| json!({
+            "target": w.target, "reason": w.reason, "until": w.until, "by": w.by,
+            "source": w.source, "state": w.state.as_str(),
+        })).collect::<Vec<_>>(),
     })
 }
 

@@ -122,9 +122,53 @@ pub fn render(report: &RunReport, opts: TerminalOptions) -> String {
             c.waived,
             report.duration_ms as f64 / 1000.0
         );
+        signoffs_and_waivers(&mut out, report, &p); // issue 7
     }
     verdict(&mut out, report, &p);
     out
+}
+
+/// Issue 7: the sign-off table when roles are required, and waivers that no longer apply.
+fn signoffs_and_waivers(out: &mut String, report: &RunReport, p: &Paint) {
+    use golive_core::report::{SignoffState, WaiverState};
+    if !report.signoffs.is_empty() {
+        let rows: Vec<String> = report
+            .signoffs
+            .iter()
+            .map(|s| {
+                let who =
+                    s.by.as_deref()
+                        .map(|b| format!(" by {b}"))
+                        .unwrap_or_default();
+                match s.state {
+                    SignoffState::Signed => p.green(&format!("✓ {}{who}", s.role)),
+                    SignoffState::Stale => {
+                        p.yellow(&format!("! {}{who} (stale: commit changed)", s.role))
+                    }
+                    SignoffState::Missing => p.red(&format!("☐ {} (missing)", s.role)),
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "Sign-off: {}", rows.join(", "));
+    }
+    for w in report
+        .waivers
+        .iter()
+        .filter(|w| w.state != WaiverState::Active)
+    {
+        let why = match w.state {
+            WaiverState::Expired => format!("expired on {}", w.until),
+            _ => "refused: golive.toml forbids waivers at this severity".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "{} waiver of {} by {} ({}) {why}",
+            p.yellow("!"),
+            w.target,
+            w.by,
+            w.source
+        );
+    }
 }
 
 fn quick_status(out: &mut String, report: &RunReport, p: &Paint) {
@@ -236,6 +280,23 @@ fn attention(out: &mut String, report: &RunReport, p: &Paint, verbose: bool) {
 
 fn verdict(out: &mut String, report: &RunReport, p: &Paint) {
     let blocking = report.blocking();
+    // Issue 7: a required sign-off that is missing or stale holds the gate too.
+    let missing = report.missing_signoffs();
+    if !missing.is_empty() {
+        let roles: Vec<String> = missing
+            .iter()
+            .map(|s| format!("{} ({})", s.role, s.state.as_str()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} sign-off required from {} for this commit (golive signoff ROLE --by NAME)",
+            p.red("NOT READY:"),
+            roles.join(", ")
+        );
+        if blocking.is_empty() {
+            return;
+        }
+    }
     if blocking.is_empty() {
         let _ = writeln!(
             out,
