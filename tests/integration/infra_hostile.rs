@@ -43,7 +43,7 @@ fn a_silent_server_fails_every_family_within_its_timeout() {
     // The longest collector timeout is the HTTP one (8 s + 1 s grace); the per-check timeout
     // is 15 s. With every check running at once, the run takes about the longest timeout,
     // not the sum (over 30 s). (With the default concurrency of 16, checks waiting on a dead
-    // collector hold slots and the run takes two timeouts: see docs/benchmarks-infrastructure.md.)
+    // collector hold slots and the run takes two timeouts: see docs/benchmarks.md, "Infrastructure checks".)
     assert!(took < Duration::from_secs(12), "took {took:?}");
     run.assert_no_secret("silent-pw-123");
     run.assert_no_secret("silent-secret");
