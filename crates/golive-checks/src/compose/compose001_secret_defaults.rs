@@ -29,10 +29,8 @@ from the secret store or the production env file.",
     requires: &[],
     keywords: &[
         "${SECRET_KEY:-",
-        "default",
         "compose",
         "secrets not default",
-        "docker-compose.prod.yml",
         "interpolation",
     ],
 };

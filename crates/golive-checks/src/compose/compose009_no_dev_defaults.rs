@@ -32,11 +32,8 @@ values out of the base file into `docker-compose.override.yml`, and take secrets
     requires: &[],
     keywords: &[
         "dev defaults",
-        "DEBUG",
-        "development",
         "minioadmin",
         "compose",
-        "NODE_ENV",
         "production overlay",
     ],
 };

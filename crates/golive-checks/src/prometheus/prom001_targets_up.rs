@@ -33,7 +33,6 @@ or the service's metrics endpoint; check the target's last error on Prometheus's
         "scrape",
         "targets up",
         "metrics scraped",
-        "/metrics",
     ],
 };
 

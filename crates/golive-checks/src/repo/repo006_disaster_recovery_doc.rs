@@ -44,8 +44,6 @@ static META: CheckMeta = CheckMeta {
         "disaster recovery",
         "backup",
         "restore",
-        "RPO",
-        "RTO",
         "restore procedure",
     ],
 };

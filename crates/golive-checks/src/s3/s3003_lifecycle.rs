@@ -28,6 +28,7 @@ retention policy.",
         "lifecycle rules",
         "expiration",
         "retention",
+        "lifecycle",
     ],
 };
 

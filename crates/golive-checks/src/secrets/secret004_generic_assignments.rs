@@ -20,8 +20,6 @@ static META: CheckMeta = CheckMeta {
     requires: &[],
     keywords: &[
         "hardcoded secrets",
-        "secret key",
-        "JWT secret",
         "signing key",
         "high entropy",
         "secrets in code",
