@@ -30,11 +30,13 @@ count=$(find "$repo" -type f | wc -l)
 echo "repository: $count files"
 
 if command -v hyperfine >/dev/null; then
-  hyperfine --warmup 3 --runs 30 -N -i "$bin check $repo --format json --output /dev/null"
+  hyperfine --warmup 3 --runs 30 -N -i \
+    "$bin check $repo --format json --output /dev/null --no-record" \
+    "$bin check $repo --format json --output /dev/null"
 else
   runs=30
   start=$(date +%s%N)
-  for _ in $(seq 1 "$runs"); do "$bin" check "$repo" --format json --output /dev/null || true; done
+  for _ in $(seq 1 "$runs"); do "$bin" check "$repo" --format json --output /dev/null --no-record || true; done
   end=$(date +%s%N)
   echo "mean over $runs runs: $(( (end - start) / runs / 1000000 )) ms"
 fi
