@@ -330,6 +330,7 @@ mod tests {
 
     #[test]
     fn output_is_redacted() {
+        // golive:allow made-up credentials, to test that command output is redacted
         let t = "connecting to postgres://app:hunter2pw@db/app\nDB_PASSWORD=opensesame1 token ghp_9aB3kLmN0pQrStUvWxYz12345678AbCdEfGh\nplain words stay\n";
         let r = redact_output(t, &["my-known-value".into()]);
         assert!(

@@ -241,8 +241,25 @@ pub fn classify(rel: &str) -> FileKind {
     if is_env_file_name(&lower) {
         return FileKind::EnvFile;
     }
+    // `Dockerfile.api` is a Dockerfile; `dockerfile.rs` is source about one.
+    let source_ext = matches!(
+        lower.rsplit_once('.').map(|(_, e)| e),
+        Some(
+            "rs" | "py"
+                | "go"
+                | "js"
+                | "ts"
+                | "md"
+                | "txt"
+                | "json"
+                | "yml"
+                | "yaml"
+                | "toml"
+                | "sh"
+        )
+    );
     if lower == "dockerfile"
-        || lower.starts_with("dockerfile.")
+        || (lower.starts_with("dockerfile.") && !source_ext)
         || lower.ends_with(".dockerfile")
         || lower == "containerfile"
     {
@@ -341,6 +358,10 @@ mod tests {
         assert_eq!(classify("deploy/prod.env"), FileKind::EnvFile);
         assert_eq!(classify(".envrc"), FileKind::Other);
         assert_eq!(classify("docker/Dockerfile.api"), FileKind::Dockerfile);
+        assert_eq!(
+            classify("src/dockerfile.rs"),
+            FileKind::Source(Language::Rust)
+        );
         assert_eq!(classify("docker-compose.prod.yml"), FileKind::Compose);
         assert_eq!(classify(".github/workflows/ci.yml"), FileKind::CiWorkflow);
         assert_eq!(classify("k8s/deploy.yaml"), FileKind::Yaml);
