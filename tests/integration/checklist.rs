@@ -649,3 +649,59 @@ fn negations_unparametrised_bounds_and_processes_stay_honest() {
     assert_eq!(decision_of(&d, "must never"), "ENV003");
     assert!(decision_of(&d, "replicas").starts_with("manual"));
 }
+
+#[test]
+fn a_checklist_binding_cannot_make_golive_run_a_command() {
+    // A checklist is markdown anyone edits in a pull request; only golive.toml names commands.
+    let tmp = temp_repo(&[(
+        "CL.md",
+        "# T\n\n- [ ] tests pass <!-- golive: CMD001 command=\"touch PWNED\" -->\n",
+    )]);
+    let out = golive(
+        tmp.path(),
+        &[
+            "check",
+            ".",
+            "--checklist",
+            "CL.md",
+            "--no-record",
+            "-f",
+            "json",
+        ],
+    );
+    let report = json(&out);
+    let r = result(&report, "CMD001");
+    assert_eq!(r["status"], "error", "{r}");
+    assert!(
+        r["message"].as_str().unwrap().contains("golive.toml"),
+        "{r}"
+    );
+    assert!(!tmp.path().join("PWNED").exists(), "the command ran");
+
+    // The same command named in golive.toml runs.
+    std::fs::write(
+        tmp.path().join("golive.toml"),
+        "[checks.CMD001]\ncommand = \"touch PWNED\"\n",
+    )
+    .unwrap();
+    let out = golive(
+        tmp.path(),
+        &[
+            "check",
+            ".",
+            "--checklist",
+            "CL.md",
+            "--no-record",
+            "-f",
+            "json",
+        ],
+    );
+    let report = json(&out);
+    assert_eq!(
+        result(&report, "CMD001")["status"],
+        "pass",
+        "{}",
+        stderr(&out)
+    );
+    assert!(tmp.path().join("PWNED").exists());
+}

@@ -1,7 +1,6 @@
 use golive_core::{
     Category, Check, CheckCx, CheckDoc, CheckMeta, Outcome, ParamKind, ParamSpec, Severity,
 };
-use golive_facts::commands::CommandRun;
 
 pub struct CommandSucceeds;
 
@@ -15,7 +14,9 @@ static META: CheckMeta = CheckMeta {
         what: "Runs `command` with `sh -c` in the repository root, with stdin closed, under \
 `timeout_secs` (and the run's per-check timeout, `[run] check_timeout_secs`, which must be \
 raised for slow commands). Passes on exit status 0; fails on any other status or on timeout, \
-showing the last lines of output with secrets redacted. Skipped when no command is configured.",
+showing the last lines of output with secrets redacted. Skipped when no command is configured. The command must be named in golive.toml \
+(`[checks.CMD001] command = ...`); one that only a checklist binding names is not run (`error`), so \
+editing a markdown checklist cannot make CI execute anything.",
         why: "Checklist items such as \"lint clean\", \"`alembic check` reports no changes\" or \
 \"`helm lint` passes\" are commands someone has to remember to run; golive runs them every time \
 and keeps the evidence.",
@@ -64,30 +65,19 @@ impl Check for CommandSucceeds {
 
 async fn decide(cx: &CheckCx<'_>) -> Outcome {
     {
-        let command = cx.params.str("command").trim().to_string();
-        if command.is_empty() {
-            return Outcome::skipped("no command configured (set command in [checks.CMD001])");
-        }
-        let key = (command, cx.params.int("timeout_secs").max(1) as u64);
-        let r = match cx.facts.get_keyed::<CommandRun>(&key).await {
-            Ok(r) => r,
-            Err(e) => return e.outcome(),
+        let (r, timeout, header) = match super::configured_run(cx, "CMD001", "command").await {
+            Ok(run) => run,
+            Err(outcome) => return outcome,
         };
-        let mut ev = vec![format!(
-            "$ {} -> {} in {}ms",
-            r.command,
-            match (r.timed_out, r.exit_code) {
-                (true, _) => format!("killed after {}s", key.1),
-                (false, Some(c)) => format!("exit {c}"),
-                (false, None) => "killed by a signal".to_string(),
-            },
-            r.duration_ms
-        )];
+        let mut ev = vec![header];
         ev.extend(r.tail(15));
         if r.timed_out {
-            return Outcome::fail(format!("`{}` did not finish within {}s", r.command, key.1))
-                .with_evidence(ev)
-                .fix("make the command faster or raise timeout_secs");
+            return Outcome::fail(format!(
+                "`{}` did not finish within {}s",
+                r.command, timeout
+            ))
+            .with_evidence(ev)
+            .fix("make the command faster or raise timeout_secs");
         }
         match r.exit_code {
             Some(0) => Outcome::pass(format!("`{}` succeeded", r.command)).with_evidence(ev),

@@ -1,7 +1,6 @@
 use golive_core::{
     Category, Check, CheckCx, CheckDoc, CheckMeta, Outcome, ParamKind, ParamSpec, Severity,
 };
-use golive_facts::commands::CommandRun;
 
 pub struct TestSuitePasses;
 
@@ -73,30 +72,19 @@ impl Check for TestSuitePasses {
 
 async fn decide(cx: &CheckCx<'_>) -> Outcome {
     {
-        let command = cx.params.str("command").trim().to_string();
-        if command.is_empty() {
-            return Outcome::skipped("no test command configured (set command in [checks.CMD002])");
-        }
-        let key = (command, cx.params.int("timeout_secs").max(1) as u64);
-        let r = match cx.facts.get_keyed::<CommandRun>(&key).await {
-            Ok(r) => r,
-            Err(e) => return e.outcome(),
+        let (r, timeout, header) = match super::configured_run(cx, "CMD002", "test command").await {
+            Ok(run) => run,
+            Err(outcome) => return outcome,
         };
-        let mut ev = vec![format!(
-            "$ {} -> {} in {}ms",
-            r.command,
-            match (r.timed_out, r.exit_code) {
-                (true, _) => format!("killed after {}s", key.1),
-                (false, Some(c)) => format!("exit {c}"),
-                (false, None) => "killed by a signal".to_string(),
-            },
-            r.duration_ms
-        )];
+        let mut ev = vec![header];
         if r.timed_out {
             ev.extend(r.tail(10));
-            return Outcome::fail(format!("`{}` did not finish within {}s", r.command, key.1))
-                .with_evidence(ev)
-                .fix("make the suite faster or raise timeout_secs and [run] check_timeout_secs");
+            return Outcome::fail(format!(
+                "`{}` did not finish within {}s",
+                r.command, timeout
+            ))
+            .with_evidence(ev)
+            .fix("make the suite faster or raise timeout_secs and [run] check_timeout_secs");
         }
         let Some(s) = r.summary else {
             ev.extend(r.tail(10));
