@@ -86,7 +86,12 @@ pub fn run(a: CheckArgs, style: Style) -> i32 {
     // `--checklist FILE.md`, or golive.toml's `checklist`: the checklist's bound checks, with
     // the stored waivers applied.
     if let Some(path) = super::check_checklist::checklist_path(&a, &prepared) {
-        return super::check_checklist::run(&a, prepared, style, &path);
+        let recorded = super::check_checklist::Recorded {
+            state,
+            history,
+            config,
+        };
+        return super::check_checklist::run(&a, prepared, style, &path, recorded);
     }
     if a.write {
         return super::fail_usage(
@@ -102,14 +107,7 @@ pub fn run(a: CheckArgs, style: Style) -> i32 {
     };
     let mut report = runtime.block_on(execute(prepared, style));
     drop(runtime);
-    super::store::finish_report(&mut report, state, &config);
-    if !a.no_record {
-        history.record(&mut report);
-    }
-    if golive_report::github::enabled() {
-        // On stderr, so a machine-readable report on stdout stays intact; the runner reads both.
-        eprint!("{}", golive_report::github::render(&report));
-    }
+    finish(&a, &mut report, state, &mut history, &config);
     let text = super::report::render(&report, a.format, style, a.output.is_some());
     if let Err(e) = super::emit(&text, a.output.as_deref()) {
         return super::fail_usage(e);
@@ -118,6 +116,25 @@ pub fn run(a: CheckArgs, style: Style) -> i32 {
         super::EXIT_READY
     } else {
         super::EXIT_NOT_READY
+    }
+}
+
+/// What every check run does after its checks: the store's sign-offs, waivers and
+/// attestations applied, the run recorded, GitHub annotations.
+pub fn finish(
+    a: &CheckArgs,
+    report: &mut RunReport,
+    state: super::store::RunState,
+    history: &mut super::store::History,
+    config: &Config,
+) {
+    super::store::finish_report(report, state, config);
+    if !a.no_record {
+        history.record(report);
+    }
+    if golive_report::github::enabled() {
+        // On stderr, so a machine-readable report on stdout stays intact; the runner reads both.
+        eprint!("{}", golive_report::github::render(report));
     }
 }
 

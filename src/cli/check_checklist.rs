@@ -5,7 +5,7 @@ use super::args::{CheckArgs, ReportFormat};
 use super::check::{Prepared, execute};
 use super::checklist::{load, write_if_changed};
 use super::style::Style;
-use golive_core::checklist::plan::{item_writes, plan_checklist};
+use golive_core::checklist::plan::{apply_signoffs, item_writes, plan_checklist};
 use golive_core::checklist::write::apply;
 use golive_report::TerminalOptions;
 use golive_report::checklist::Section;
@@ -27,7 +27,20 @@ pub fn checklist_path(a: &CheckArgs, p: &Prepared) -> Option<PathBuf> {
     Some(base.join(rel))
 }
 
-pub fn run(a: &CheckArgs, mut prepared: Prepared, style: Style, path: &Path) -> i32 {
+/// The history store's side of a checklist run: what it read before, where it records after.
+pub struct Recorded {
+    pub state: super::store::RunState,
+    pub history: super::store::History,
+    pub config: std::sync::Arc<golive_core::config::Config>,
+}
+
+pub fn run(
+    a: &CheckArgs,
+    mut prepared: Prepared,
+    style: Style,
+    path: &Path,
+    mut recorded: Recorded,
+) -> i32 {
     let loaded = match load(path) {
         Ok(l) => l,
         Err(e) => return super::fail_usage(e),
@@ -51,6 +64,16 @@ pub fn run(a: &CheckArgs, mut prepared: Prepared, style: Style, path: &Path) -> 
     report
         .results
         .sort_by_key(|r| r.item.as_ref().map_or(0, |i| i.line));
+    // Required sign-offs hold the gate here too, and stored attestations and sign-offs answer
+    // the checklist's manual rows before the run is recorded.
+    apply_signoffs(&mut report.results, &recorded.state.signoffs);
+    super::check::finish(
+        a,
+        &mut report,
+        recorded.state,
+        &mut recorded.history,
+        &recorded.config,
+    );
 
     let cl = &loaded.checklist;
     let mut sections: Vec<Section> = cl

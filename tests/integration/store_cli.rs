@@ -560,3 +560,53 @@ by = "optimist"
     );
     assert!(out.contains("waiver of ENV003 by optimist"), "{out}");
 }
+
+/// A checklist run is a check run: a required sign-off holds its gate, the run is recorded,
+/// and the checklist's own sign-off rows show what the store holds.
+#[test]
+fn a_checklist_run_is_gated_by_signoffs_and_recorded() {
+    let dir = repo();
+    let d = dir.path();
+    std::fs::write(
+        d.join(".env.production"),
+        "ENVIRONMENT=production\nDEBUG=false\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("CHECKLIST.md"),
+        "# Release\n\n- [ ] DEBUG is off <!-- golive: ENV003 -->\n\n## Sign-off\n\n| Role | Name | Date |\n|---|---|---|\n| Security | | |\n",
+    )
+    .unwrap();
+    git_commit_all(d);
+    let args = ["check", "--checklist", "CHECKLIST.md", "--format", "json"];
+
+    let o = golive(d, None, &args);
+    assert_eq!(code(&o), 1, "a missing required sign-off: {}", stdout(&o));
+    let r = json(&o);
+    assert!(r["run_id"].as_i64().is_some(), "recorded: {}", stderr(&o));
+    assert_eq!(r["signoffs"][0]["state"], "missing");
+    let row = |r: &serde_json::Value| {
+        r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["item"]["text"] == "Sign-off: Security")
+            .cloned()
+            .unwrap_or_else(|| panic!("no sign-off row: {r}"))
+    };
+    assert_eq!(row(&r)["status"], "manual");
+
+    let o = golive(d, None, &["signoff", "security", "--by", "alice"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = golive(d, None, &args);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let r = json(&o);
+    assert_eq!(r["signoffs"][0]["state"], "signed");
+    assert_eq!(row(&r)["status"], "pass");
+    assert!(row(&r)["message"].as_str().unwrap().contains("alice"));
+    let h = json(&golive(d, None, &["history", "--format", "json"]));
+    let runs = h["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2, "{h}");
+    assert_eq!(runs[0]["ready"], true);
+    assert_eq!(runs[1]["ready"], false);
+}

@@ -7,6 +7,7 @@ use super::{Checklist, Item};
 use crate::engine::PlannedCheck;
 use crate::model::{Category, CheckResult, ItemRef, Severity, Status};
 use crate::params::{ParamValue, Params};
+use crate::report::{SignoffState, SignoffStatus};
 use std::collections::BTreeMap;
 
 pub fn item_ref(item: &Item, source: &str) -> ItemRef {
@@ -133,7 +134,7 @@ pub fn plan_checklist(
                 None => format!("sign-off by {} awaits", role.role),
             },
             item: Some(ItemRef {
-                text: format!("Sign-off: {}", role.role),
+                text: format!("{SIGNOFF_PREFIX}{}", role.role),
                 source: source.to_string(),
                 line: role.line,
             }),
@@ -144,6 +145,54 @@ pub fn plan_checklist(
         });
     }
     (planned, results)
+}
+
+/// How a sign-off table row is named among the results (its role follows).
+const SIGNOFF_PREFIX: &str = "Sign-off: ";
+
+/// The checklist's sign-off rows with what the history store holds: a role signed for this
+/// environment and commit passes; a sign-off for another commit stays manual and says it is
+/// stale, because the code changed since the person looked.
+pub fn apply_signoffs(results: &mut [CheckResult], signoffs: &[SignoffStatus]) {
+    for r in results
+        .iter_mut()
+        .filter(|r| r.check.is_none() && r.status == Status::Manual)
+    {
+        let Some(role) = r
+            .item
+            .as_ref()
+            .and_then(|i| i.text.strip_prefix(SIGNOFF_PREFIX))
+        else {
+            continue;
+        };
+        let Some(s) = signoffs
+            .iter()
+            .find(|s| s.role.eq_ignore_ascii_case(role.trim()))
+        else {
+            continue;
+        };
+        let by = s.by.as_deref().unwrap_or("?");
+        let at = s.at.as_deref().unwrap_or("?");
+        match s.state {
+            SignoffState::Signed => {
+                r.status = Status::Pass;
+                r.message = format!("signed off by {by} on {at}");
+            }
+            SignoffState::Stale => {
+                r.message = format!(
+                    "sign-off by {by} on {at} is stale: given for commit {}, the code changed since",
+                    s.commit.as_deref().unwrap_or("?")
+                );
+            }
+            SignoffState::Missing => continue,
+        }
+        if let Some(c) = &s.commit {
+            r.evidence.push(format!("signed at commit {c}"));
+        }
+        if let Some(n) = &s.note {
+            r.evidence.push(format!("note: {n}"));
+        }
+    }
 }
 
 /// Per item: the box and comment `--write` sets, from the run's results. `[x]` only when every
