@@ -388,6 +388,9 @@ fn is_placeholder(v: &str) -> bool {
         || l.contains("your")
         || l.contains("dummy")
         || l.contains("redacted")
+        // An elided value (`Zq8r…`, `abc...`) is a documentation example.
+        || v.contains('…')
+        || v.contains("...")
         || v.chars().all(|c| c == v.chars().next().unwrap_or(c))
 }
 
@@ -460,7 +463,14 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
                 .trim();
             let reason = (reason.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
                 .then(|| reason.chars().take(200).collect::<String>());
-            if reason.is_none() {
+            // Documentation shows the syntax; it has nothing to allow.
+            if reason.is_none()
+                && context != FileContext::Docs
+                && is_allow_directive(
+                    line_text(line),
+                    m.start() - line_starts.get(line - 1).copied().unwrap_or(0),
+                )
+            {
                 bare.push(BareAllow {
                     file: rel.to_string(),
                     line: line as u32,
@@ -469,6 +479,26 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
             allows.push((line, reason));
         }
     }
+    // Rust keeps unit tests in the source file: from `#[cfg(test)]` on, it is test code.
+    let is_rust = rel.ends_with(".rs");
+    let rust_tests_from = is_rust
+        .then(|| text.find("#[cfg(test)]").map(line_of))
+        .flatten()
+        .unwrap_or(usize::MAX);
+    let context_at = |line: usize| -> FileContext {
+        if context != FileContext::Code {
+            context
+        } else if line >= rust_tests_from {
+            FileContext::TestOrExample
+        } else if is_rust && {
+            let t = line_text(line).trim_start();
+            t.starts_with("///") || t.starts_with("//!")
+        } {
+            FileContext::Docs
+        } else {
+            FileContext::Code
+        }
+    };
     let mut hits: Vec<SecretHit> = Vec::new();
     let mut targets: Vec<(usize, usize)> =
         found.iter().map(|&(r, off)| (r, line_of(off))).collect();
@@ -485,6 +515,12 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
             let value = m.as_str();
             if KNOWN_EXAMPLES.contains(&value) {
                 continue;
+            }
+            if rule.kind == SecretKind::PrivateKey && value.starts_with("-----BEGIN") {
+                let after = line_starts.get(line - 1).copied().unwrap_or(0) + m.end();
+                if !has_key_material(text.get(after..).unwrap_or("")) {
+                    continue;
+                }
             }
             if let Some(min) = rule.min_entropy
                 && shannon_bits_per_char(value) < min
@@ -531,7 +567,7 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
                 kind: rule.kind,
                 description: rule.description,
                 confidence,
-                context,
+                context: context_at(line),
                 redacted: redact(value),
                 fingerprint: fingerprint(value),
                 allowed,
@@ -547,6 +583,46 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
     hits.retain(|h| !(h.kind == SecretKind::Generic && urls.contains(&h.line)));
     hits.sort_by_key(|h| (h.line, h.column));
     (hits, bare)
+}
+
+/// Whether the `golive:allow` at byte `at` of `line` is a directive (in a comment) rather than a
+/// mention of one: quoted or in backticks, as in golive's own docs and sources.
+fn is_allow_directive(line: &str, at: usize) -> bool {
+    let before = line.get(..at).unwrap_or("");
+    if before.ends_with(['"', '\'', '`']) {
+        return false;
+    }
+    // `;` starts a comment only at the start of a line (INI); elsewhere it ends statements.
+    before.trim_start().starts_with(';')
+        || ["#", "//", "/*", "--", "<!--", "{{/*", "{#"]
+            .iter()
+            .any(|m| before.contains(m))
+}
+
+/// Whether key material follows a `-----BEGIN … PRIVATE KEY-----` header (in a file, or in a
+/// string with `\n` escapes): a header alone, as in documentation, is not a key.
+fn has_key_material(after: &str) -> bool {
+    let mut rest = after;
+    for _ in 0..4 {
+        rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        rest = rest
+            .strip_prefix("\\n")
+            .or_else(|| rest.strip_prefix("\\r\\n"))
+            .unwrap_or(rest);
+        let header = ["Proc-Type:", "DEK-Info:", "Comment:"]
+            .iter()
+            .any(|h| rest.starts_with(h));
+        if !header {
+            break;
+        }
+        // Encrypted PEM headers precede the body; skip the header line.
+        rest = rest.find(['\n']).map_or("", |i| &rest[i..]);
+    }
+    let body = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        .count();
+    body >= 4
 }
 
 fn is_comment_only(line: &str) -> bool {
@@ -684,6 +760,70 @@ mod tests {
             "PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n",
         );
         assert_eq!(rules_of(&pk), vec!["private-key"]);
+    }
+
+    #[test]
+    fn a_key_header_without_key_material_is_documentation() {
+        let header = tok("-----BEGIN RSA ", "PRIVATE KEY-----");
+        assert!(rules_of(&format!("{header}\n# passes: mounted at run time\n")).is_empty());
+        assert!(rules_of(&format!("doc = \"{header}\\n# example\"\n")).is_empty());
+        // In a string with escapes, and after encrypted-PEM headers, the body still counts.
+        assert_eq!(
+            rules_of(&format!("k = \"{header}\\nMIIEowIBAAKCAQEAu1SU\"\n")),
+            vec!["private-key"]
+        );
+        assert_eq!(
+            rules_of(&format!(
+                "{header}\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,AB12\n\nMIIEowIBAAKC\n"
+            )),
+            vec!["private-key"]
+        );
+    }
+
+    #[test]
+    fn a_mention_of_the_allow_syntax_is_not_a_bare_allow() {
+        let bare = |t: &str, c| scan_text("a.rs", t, c).1.len();
+        assert_eq!(bare("x = 1 # golive:allow\n", FileContext::Code), 1);
+        assert_eq!(bare("// golive:allow\n", FileContext::Code), 1);
+        assert_eq!(bare("let k = \"golive:allow\";\n", FileContext::Code), 0);
+        assert_eq!(
+            bare("/// after `golive:allow`, a reason\n", FileContext::Code),
+            0
+        );
+        assert_eq!(bare("KEY = 1  # golive:allow\n", FileContext::Docs), 0);
+        assert_eq!(bare("plain golive:allow in prose\n", FileContext::Code), 0);
+        assert_eq!(
+            bare("f(\"x\"); g(); // golive:allow\n", FileContext::Code),
+            1
+        );
+        assert_eq!(
+            bare("a(); b(\"allowed by golive:allow\");\n", FileContext::Code),
+            0
+        );
+        assert_eq!(bare("; golive:allow\n", FileContext::Code), 1);
+    }
+
+    #[test]
+    fn rust_unit_tests_and_doc_comments_are_not_code() {
+        let url = tok("postgres://app:", "Zq8rT2vX9mK4pL7n@db.internal:5432/app");
+        let src = format!(
+            "/// Example: `{url}`\nconst A: &str = \"{url}\";\n#[cfg(test)]\nmod tests {{ const B: &str = \"{url}\"; }}\n"
+        );
+        let hits = scan_text("src/lib.rs", &src, FileContext::Code).0;
+        let ctx: Vec<(u32, FileContext)> = hits.iter().map(|h| (h.line, h.context)).collect();
+        assert_eq!(
+            ctx,
+            vec![
+                (1, FileContext::Docs),
+                (2, FileContext::Code),
+                (4, FileContext::TestOrExample)
+            ]
+        );
+        // The same text in a Python file is code throughout.
+        let py = scan_text("app.py", &src, FileContext::Code).0;
+        assert!(py.iter().all(|h| h.context == FileContext::Code), "{py:?}");
+        // An elided value is an example.
+        assert!(rules_of("DATABASE_URL = \"postgres://app:Zq8r…@db:5432/app\"").is_empty());
     }
 
     #[test]

@@ -15,7 +15,8 @@ static META: CheckMeta = CheckMeta {
         what: "Every `golive:allow` comment in the repository must be followed by a reason of at least \
 three letters or digits (`# golive:allow revoked test key, see SEC-123`). An allow without a reason \
 allows nothing: the secret it sits next to is still reported by its check, and the comment itself \
-fails here.",
+fails here. Only directives count: a `golive:allow` in a comment; a quoted one, or one in \
+documentation, shows the syntax and is not reported.",
         why: "An allow comment is a recorded decision that a string which looks like a secret is not \
 one. Without the reason, the next reader cannot tell a revoked test key from a silenced live one, and \
 the allow outlives the judgement behind it.",
