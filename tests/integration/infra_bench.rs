@@ -138,7 +138,9 @@ fn infra_bench() {
     );
     // A dead database host: a refused port, then a silent one (accepts, never answers). PG
     // fails within its timeout; nothing else waits for it.
-    let others = ["REDIS001", "S3001", "VAULT001", "PROM007", "PROM008", "OTEL001"];
+    let others = [
+        "REDIS001", "S3001", "VAULT001", "PROM007", "PROM008", "OTEL001",
+    ];
     let (d_other, _) = time("REDIS,S3,VAULT,PROM,OTEL", &db);
     for (what, port) in [
         ("refused", crate::servers::free_port()),
@@ -146,7 +148,11 @@ fn infra_bench() {
     ] {
         let dead = format!("postgresql://app:{APP_PASSWORD}@127.0.0.1:{port}/app?sslmode=require");
         for concurrency in [16, 4] {
-            let (d, run) = time_with(&all, &dead, &format!("[run]\nconcurrency = {concurrency}\n"));
+            let (d, run) = time_with(
+                &all,
+                &dead,
+                &format!("[run]\nconcurrency = {concurrency}\n"),
+            );
             let pg_fail = run.status("PG001");
             let others_pass = others.iter().all(|c| run.status(c) == "pass");
             eprintln!(

@@ -77,7 +77,9 @@ fn a_silent_server_fails_every_family_within_its_timeout() {
 #[test]
 fn a_silent_host_holds_no_other_family_up() {
     let Some(rd) = redis(
-        &format!("requirepass {REDIS_PASSWORD}\nappendonly yes\nmaxmemory 64mb\nmaxmemory-policy allkeys-lru\n"),
+        &format!(
+            "requirepass {REDIS_PASSWORD}\nappendonly yes\nmaxmemory 64mb\nmaxmemory-policy allkeys-lru\n"
+        ),
         true,
     ) else {
         return;
@@ -132,11 +134,23 @@ fn a_silent_host_holds_no_other_family_up() {
             alone.iter().all(|(_, s)| s == "\"pass\""),
             "{family} alone: {alone:?}"
         );
-        assert_eq!(statuses(&run, family), alone, "{family} next to a silent host");
+        assert_eq!(
+            statuses(&run, family),
+            alone,
+            "{family} next to a silent host"
+        );
     }
-    assert_not_checked(&run, "PG001", &["PG002", "PG003", "PG005", "PG006", "PG007"]);
+    assert_not_checked(
+        &run,
+        "PG001",
+        &["PG002", "PG003", "PG005", "PG006", "PG007"],
+    );
     assert_not_checked(&run, "S3001", &["S3002", "S3003", "S3004", "S3005"]);
-    assert_not_checked(&run, "PROM007", &["PROM001", "PROM002", "PROM003", "PROM004"]);
+    assert_not_checked(
+        &run,
+        "PROM007",
+        &["PROM001", "PROM002", "PROM003", "PROM004"],
+    );
     assert_not_checked(&run, "PROM008", &["PROM005"]);
     // Within one per-check timeout: 20 checks wait on four silent collections, which with six
     // slots held while waiting would take several collector timeouts back to back.

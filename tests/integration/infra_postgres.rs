@@ -208,8 +208,16 @@ fn postgres_client_certificates() {
     let dir = client.path();
     openssl(
         &[
-            "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=certuser", "-keyout",
-            "client.key", "-out", "client.csr",
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=certuser",
+            "-keyout",
+            "client.key",
+            "-out",
+            "client.csr",
         ],
         dir,
     );
@@ -221,16 +229,31 @@ fn postgres_client_certificates() {
     let ca_key = pg.dir.path().join("ca.key");
     openssl(
         &[
-            "x509", "-req", "-days", "2", "-CAcreateserial", "-in", "client.csr", "-CA",
-            &certs.ca.display().to_string(), "-CAkey", &ca_key.display().to_string(),
-            "-extfile", "client.cnf", "-out", "client.crt",
+            "x509",
+            "-req",
+            "-days",
+            "2",
+            "-CAcreateserial",
+            "-in",
+            "client.csr",
+            "-CA",
+            &certs.ca.display().to_string(),
+            "-CAkey",
+            &ca_key.display().to_string(),
+            "-extfile",
+            "client.cnf",
+            "-out",
+            "client.crt",
         ],
         dir,
     );
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir.join("client.key"), std::fs::Permissions::from_mode(0o600))
-            .unwrap();
+        std::fs::set_permissions(
+            dir.join("client.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
     }
     pg.psql("postgres", "CREATE ROLE certuser LOGIN");
     pg.psql(

@@ -78,7 +78,13 @@ fn s3_checks_against_moto() {
         (endpoint.clone(), "path"),
         (format!("{endpoint}/good"), "auto"),
     ] {
-        let run = check_env(repo.path(), &with_mode(&e, mode), "S3001,S3002", &[], &creds);
+        let run = check_env(
+            repo.path(),
+            &with_mode(&e, mode),
+            "S3001,S3002",
+            &[],
+            &creds,
+        );
         run.expect("S3001", "pass");
         run.expect("S3002", "pass");
     }

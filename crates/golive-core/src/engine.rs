@@ -522,12 +522,22 @@ mod tests {
             &limits,
             &[],
             jiff::civil::date(2026, 11, 22),
-            &|r| order.lock().unwrap().push(r.check.clone().unwrap_or_default()),
+            &|r| {
+                order
+                    .lock()
+                    .unwrap()
+                    .push(r.check.clone().unwrap_or_default())
+            },
         )
         .await;
         // With slots held while waiting, TST101 and TST102 would fill both slots until the
         // slow fact failed, and TST104 could only finish after them.
-        assert_eq!(order.lock().unwrap()[0], "TST104", "{:?}", order.lock().unwrap());
+        assert_eq!(
+            order.lock().unwrap()[0],
+            "TST104",
+            "{:?}",
+            order.lock().unwrap()
+        );
         for res in &r[..3] {
             assert_eq!(res.status, Status::Error);
             assert_eq!(res.message, "no answer");

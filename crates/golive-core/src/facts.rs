@@ -124,7 +124,10 @@ impl EngineSlot {
     }
 
     fn is_held(&self) -> bool {
-        self.held.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+        self.held
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
     }
 
     /// Waits for a slot unless this check already holds one.

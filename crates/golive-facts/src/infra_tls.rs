@@ -2,11 +2,11 @@
 //! APIs) on the ring provider. The trust store itself (system roots plus the environment's
 //! `ca_file`) is the TLS probe's, `tls::roots`, so every part of golive trusts the same roots.
 
-use golive_core::FactError;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-pub use crate::tls::roots::{ca_file_path, read_ca_file, root_store};
 use crate::tls::roots::provider;
+pub use crate::tls::roots::{ca_file_path, read_ca_file, root_store};
+use golive_core::FactError;
 use rustls::client::WantsClientCert;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, ConfigBuilder, DigitallySignedStruct, SignatureScheme};
 use std::path::Path;

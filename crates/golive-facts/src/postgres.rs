@@ -347,29 +347,33 @@ pub async fn collect_pg(
     };
     let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config);
     let connecting = parsed.config.connect(tls);
-    let (client, connection) =
-        match tokio::time::timeout(CONNECT_TIMEOUT + Duration::from_secs(1), connecting).await {
-            Ok(Ok(c)) => c,
-            Ok(Err(e)) => {
-                let text = clean(error_text(&e));
-                // The server's words ("connection requires a valid client certificate") do
-                // not say which setting golive lacks.
-                let hint = if !presents_cert && text.contains("certificate") {
-                    " (the server wants a client certificate: set sslcert and sslkey in database_url)"
-                } else {
-                    ""
-                };
-                return Err(FactError::new(format!(
-                    "cannot connect to {target}: {text}{hint}"
-                )));
-            }
-            Err(_) => {
-                return Err(FactError::new(format!(
-                    "cannot connect to {target}: no answer within {}s",
-                    CONNECT_TIMEOUT.as_secs()
-                )));
-            }
-        };
+    let (client, connection) = match tokio::time::timeout(
+        CONNECT_TIMEOUT + Duration::from_secs(1),
+        connecting,
+    )
+    .await
+    {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => {
+            let text = clean(error_text(&e));
+            // The server's words ("connection requires a valid client certificate") do
+            // not say which setting golive lacks.
+            let hint = if !presents_cert && text.contains("certificate") {
+                " (the server wants a client certificate: set sslcert and sslkey in database_url)"
+            } else {
+                ""
+            };
+            return Err(FactError::new(format!(
+                "cannot connect to {target}: {text}{hint}"
+            )));
+        }
+        Err(_) => {
+            return Err(FactError::new(format!(
+                "cannot connect to {target}: no answer within {}s",
+                CONNECT_TIMEOUT.as_secs()
+            )));
+        }
+    };
     let conn_task = tokio::spawn(async move {
         let _ = connection.await;
     });
@@ -566,8 +570,10 @@ mod tests {
         assert!(parse_dsn("mysql://a@b/c").is_err());
         let e = parse_dsn("postgres://app:hunter2secret@db/app?sslmode=bogus").unwrap_err();
         assert!(!e.message.contains("hunter2secret"));
-        let d = parse_dsn("postgresql://app@db/app?sslmode=require&sslcert=/c%20d/app.crt&sslkey=/k.key")
-            .unwrap();
+        let d = parse_dsn(
+            "postgresql://app@db/app?sslmode=require&sslcert=/c%20d/app.crt&sslkey=/k.key",
+        )
+        .unwrap();
         assert_eq!(d.client_cert, Some(PathBuf::from("/c d/app.crt")));
         assert_eq!(d.client_key, Some(PathBuf::from("/k.key")));
         let d = parse_dsn("host=db sslcert=/a.crt sslkey=/a.key").unwrap();
@@ -592,7 +598,8 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600)).unwrap();
         }
-        let dsn = |q: &str| parse_dsn(&format!("postgresql://app@db/app?sslmode=require{q}")).unwrap();
+        let dsn =
+            |q: &str| parse_dsn(&format!("postgresql://app@db/app?sslmode=require{q}")).unwrap();
         let with = dsn(&format!(
             "&sslcert={}&sslkey={}",
             crt_path.display(),
@@ -602,18 +609,31 @@ mod tests {
         assert_eq!(chain.len(), 1);
         // Nothing named and no ~/.postgresql: no certificate, as with libpq.
         let empty_home = tempfile::tempdir().unwrap();
-        assert!(client_identity(&dsn(""), Some(empty_home.path())).unwrap().is_none());
+        assert!(
+            client_identity(&dsn(""), Some(empty_home.path()))
+                .unwrap()
+                .is_none()
+        );
         // libpq's default location.
         let pgdir = empty_home.path().join(".postgresql");
         std::fs::create_dir(&pgdir).unwrap();
         std::fs::copy(&crt_path, pgdir.join("postgresql.crt")).unwrap();
         std::fs::copy(&key_path, pgdir.join("postgresql.key")).unwrap();
-        assert!(client_identity(&dsn(""), Some(empty_home.path())).unwrap().is_some());
+        assert!(
+            client_identity(&dsn(""), Some(empty_home.path()))
+                .unwrap()
+                .is_some()
+        );
         // A key without a certificate, and a missing file, are errors naming the setting.
-        let e = client_identity(&dsn(&format!("&sslkey={}", key_path.display())), None).unwrap_err();
+        let e =
+            client_identity(&dsn(&format!("&sslkey={}", key_path.display())), None).unwrap_err();
         assert!(e.message.contains("sslkey without sslcert"), "{e}");
         let e = client_identity(
-            &dsn(&format!("&sslcert={}/nope.crt&sslkey={}", dir.path().display(), key_path.display())),
+            &dsn(&format!(
+                "&sslcert={}/nope.crt&sslkey={}",
+                dir.path().display(),
+                key_path.display()
+            )),
             None,
         )
         .unwrap_err();

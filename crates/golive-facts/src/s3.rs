@@ -512,10 +512,14 @@ mod tests {
             session_token: None,
         };
         let now: jiff::Timestamp = "2013-05-24T00:00:00Z".parse().unwrap();
-        let signature = "Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543";
+        let signature =
+            "Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543";
         for (endpoint, mode) in [
             ("https://examplebucket.s3.amazonaws.com", S3Addressing::Auto),
-            ("https://examplebucket.s3.amazonaws.com/", S3Addressing::Virtual),
+            (
+                "https://examplebucket.s3.amazonaws.com/",
+                S3Addressing::Virtual,
+            ),
             ("https://s3.amazonaws.com", S3Addressing::Virtual),
         ] {
             let address = bucket_address(endpoint, "examplebucket", mode).unwrap();
@@ -525,7 +529,11 @@ mod tests {
             let client = S3Client::new(http, creds.clone(), &region, address);
             let (url, headers) = client.signed_get("lifecycle", now);
             assert_eq!(url, "https://examplebucket.s3.amazonaws.com/?lifecycle=");
-            let auth = &headers.iter().find(|(k, _)| k == "authorization").unwrap().1;
+            let auth = &headers
+                .iter()
+                .find(|(k, _)| k == "authorization")
+                .unwrap()
+                .1;
             assert!(auth.ends_with(signature), "{endpoint}: {auth}");
         }
     }
@@ -545,13 +553,23 @@ mod tests {
             "https://s3.eu-west-1.amazonaws.com/my-bucket",
         ] {
             let p = a(e, S3Addressing::Auto).unwrap();
-            assert_eq!((p.host.as_str(), p.path.as_str()), ("s3.eu-west-1.amazonaws.com", "/my-bucket"));
+            assert_eq!(
+                (p.host.as_str(), p.path.as_str()),
+                ("s3.eu-west-1.amazonaws.com", "/my-bucket")
+            );
         }
         // A path prefix (a gateway) is kept.
         let p = a("https://gw.example.com/storage/", S3Addressing::Path).unwrap();
         assert_eq!(p.path, "/storage/my-bucket");
-        let v = a("https://my-bucket.s3.eu-west-1.amazonaws.com", S3Addressing::Auto).unwrap();
-        assert_eq!((v.host.as_str(), v.path.as_str()), ("my-bucket.s3.eu-west-1.amazonaws.com", "/"));
+        let v = a(
+            "https://my-bucket.s3.eu-west-1.amazonaws.com",
+            S3Addressing::Auto,
+        )
+        .unwrap();
+        assert_eq!(
+            (v.host.as_str(), v.path.as_str()),
+            ("my-bucket.s3.eu-west-1.amazonaws.com", "/")
+        );
         let v = a("https://minio.example.com:9000", S3Addressing::Virtual).unwrap();
         assert_eq!(v.origin, "https://my-bucket.minio.example.com:9000");
         assert!(a("http://127.0.0.1:9000", S3Addressing::Virtual).is_err());
@@ -567,7 +585,10 @@ mod tests {
             ("b.s3.amazonaws.com", Some("us-east-1")),
             ("s3.eu-west-1.amazonaws.com", Some("eu-west-1")),
             ("my.bucket.s3.eu-west-1.amazonaws.com", Some("eu-west-1")),
-            ("b.s3.dualstack.ap-south-1.amazonaws.com", Some("ap-south-1")),
+            (
+                "b.s3.dualstack.ap-south-1.amazonaws.com",
+                Some("ap-south-1"),
+            ),
             ("s3-us-west-2.amazonaws.com", Some("us-west-2")),
             ("s3.cn-north-1.amazonaws.com.cn:443", Some("cn-north-1")),
             ("minio.example.com", None),

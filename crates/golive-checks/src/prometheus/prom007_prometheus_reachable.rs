@@ -47,7 +47,11 @@ impl Check for PrometheusReachable {
             (false, None) => format!("GET {path} -> no answer"),
         };
         Outcome::pass(format!("Prometheus at {} answers its API", f.target)).with_evidence(vec![
-            answer("/api/v1/targets", f.targets.is_ok(), f.targets.as_ref().err()),
+            answer(
+                "/api/v1/targets",
+                f.targets.is_ok(),
+                f.targets.as_ref().err(),
+            ),
             answer("/api/v1/rules", f.groups.is_ok(), f.groups.as_ref().err()),
             answer(
                 "/api/v1/alertmanagers",

@@ -22,7 +22,11 @@ Alertmanager.",
     },
     params: &[],
     requires: &[Input::AlertmanagerUrl],
-    keywords: &["alertmanager reachable", "alertmanager is up", "ALERTMANAGER_URL"],
+    keywords: &[
+        "alertmanager reachable",
+        "alertmanager is up",
+        "ALERTMANAGER_URL",
+    ],
 };
 
 #[async_trait::async_trait]
