@@ -222,10 +222,10 @@ impl Facts {
 
 /// The slot's value, collecting it when nobody has. Waiting for another check's collection
 /// holds no engine slot; collecting does (so `concurrency` still bounds the work in flight).
-async fn get_or_collect<'a, F, Fut>(
-    slot: &'a SlotState,
+async fn get_or_collect<F, Fut>(
+    slot: &SlotState,
     collect: F,
-) -> &'a Result<Arc<dyn Any + Send + Sync>, FactError>
+) -> &Result<Arc<dyn Any + Send + Sync>, FactError>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Arc<dyn Any + Send + Sync>, FactError>>,
