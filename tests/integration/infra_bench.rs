@@ -1,9 +1,7 @@
 //! The infrastructure benchmark of docs/benchmarks.md (ignored by default: it measures, it
 //! does not assert much). Starts one well-configured server of each kind, then times
 //! `golive check` for each family alone and for all of them together, and again with the
-//! database on an unroutable address.
-//!
-//! cargo test --test integration infra_bench -- --ignored --nocapture
+//! database on a refused port and on a silent one. Run it with `bench/infra_run.sh`.
 
 use crate::infra_postgres::{APP_PASSWORD, MIGRATION_1, MIGRATION_2, setup_app_db};
 use crate::infra_prometheus::{AM_GOOD, GOOD_RULES, get, prom_config};
@@ -138,20 +136,35 @@ fn infra_bench() {
         best64.as_millis(),
         best64.as_secs_f64() / slowest.as_secs_f64()
     );
-    // A dead database host (unroutable address): PG fails within its timeout, nothing else
-    // waits for it.
-    let dead = format!("postgresql://app:{APP_PASSWORD}@10.255.255.1:5432/app?sslmode=require");
-    let (d, run) = time(&all, &dead);
-    let pg_fail = run.status("PG001");
-    let others_pass = ["REDIS001", "S3001", "VAULT001", "PROM001", "OTEL001"]
-        .iter()
-        .all(|c| run.status(c) == "pass");
-    let (d_other, _) = time("REDIS,S3,VAULT,PROM,OTEL", &dead);
+    // A dead database host: a refused port, then a silent one (accepts, never answers). PG
+    // fails within its timeout; nothing else waits for it.
+    let others = [
+        "REDIS001", "S3001", "VAULT001", "PROM007", "PROM008", "OTEL001",
+    ];
+    let (d_other, _) = time("REDIS,S3,VAULT,PROM,OTEL", &db);
+    for (what, port) in [
+        ("refused", crate::servers::free_port()),
+        ("silent", crate::infra_hostile::silent_port()),
+    ] {
+        let dead = format!("postgresql://app:{APP_PASSWORD}@127.0.0.1:{port}/app?sslmode=require");
+        for concurrency in [16, 4] {
+            let (d, run) = time_with(
+                &all,
+                &dead,
+                &format!("[run]\nconcurrency = {concurrency}\n"),
+            );
+            let pg_fail = run.status("PG001");
+            let others_pass = others.iter().all(|c| run.status(c) == "pass");
+            eprintln!(
+                "BENCH all families, {what} database host, concurrency {concurrency}: {} ms (PG001 {pg_fail}, other families pass: {others_pass})",
+                d.as_millis()
+            );
+            assert_eq!(pg_fail, "fail");
+            assert!(others_pass);
+        }
+    }
     eprintln!(
-        "BENCH all families, dead database host: {} ms (PG001 {pg_fail}, other families pass: {others_pass}); without PG: {} ms",
-        d.as_millis(),
+        "BENCH the five other families alone: {} ms",
         d_other.as_millis()
     );
-    assert_eq!(pg_fail, "fail");
-    assert!(others_pass);
 }

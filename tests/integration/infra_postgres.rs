@@ -175,3 +175,120 @@ fn postgres_checks_against_real_servers() {
     run.assert_no_secret(APP_PASSWORD);
     eprintln!("postgres tests took {:?}", started.elapsed());
 }
+
+fn openssl(args: &[&str], dir: &std::path::Path) {
+    crate::servers::run(
+        std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir),
+    );
+}
+
+/// A server whose pg_hba.conf admits `certuser` only with a client certificate from the test
+/// CA (`hostssl ... cert`): PG001 passes with `sslcert`/`sslkey` and fails, saying what is
+/// missing, without them.
+#[test]
+fn postgres_client_certificates() {
+    let Some(pg) = Postgres::start(PgOptions {
+        ssl: true,
+        archive: false,
+        max_connections: 20,
+    }) else {
+        return;
+    };
+    let Some(certs) = pg.certs.as_ref() else {
+        panic!("an SSL server has certificates");
+    };
+    let client = tempfile::tempdir().unwrap();
+    let dir = client.path();
+    openssl(
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=certuser",
+            "-keyout",
+            "client.key",
+            "-out",
+            "client.csr",
+        ],
+        dir,
+    );
+    std::fs::write(
+        dir.join("client.cnf"),
+        "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n",
+    )
+    .unwrap();
+    let ca_key = pg.dir.path().join("ca.key");
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-days",
+            "2",
+            "-CAcreateserial",
+            "-in",
+            "client.csr",
+            "-CA",
+            &certs.ca.display().to_string(),
+            "-CAkey",
+            &ca_key.display().to_string(),
+            "-extfile",
+            "client.cnf",
+            "-out",
+            "client.crt",
+        ],
+        dir,
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            dir.join("client.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+    }
+    pg.psql("postgres", "CREATE ROLE certuser LOGIN");
+    pg.psql(
+        "postgres",
+        &format!("ALTER SYSTEM SET ssl_ca_file = '{}'", certs.ca.display()),
+    );
+    let hba = pg.dir.path().join("data").join("pg_hba.conf");
+    let old = std::fs::read_to_string(&hba).unwrap();
+    std::fs::write(
+        &hba,
+        format!("hostssl all certuser 127.0.0.1/32 cert\n{old}"),
+    )
+    .unwrap();
+    pg.psql("postgres", "SELECT pg_reload_conf()");
+    let ca = certs.ca.display().to_string();
+    assert!(
+        crate::servers::eventually(Duration::from_secs(10), || pg
+            .psql("postgres", "SHOW ssl_ca_file")
+            .contains(&ca)),
+        "the server did not reload ssl_ca_file"
+    );
+
+    let repo = tempfile::tempdir().unwrap();
+    let base = format!(
+        "postgresql://certuser@127.0.0.1:{}/postgres?sslmode=verify-full&sslrootcert={ca}",
+        pg.port
+    );
+    let with_cert = format!(
+        "{base}&sslcert={}&sslkey={}",
+        dir.join("client.crt").display(),
+        dir.join("client.key").display()
+    );
+    let env = |url: &str| format!("[environments.test]\ndatabase_url = \"{url}\"\n");
+    let run = check(repo.path(), &env(&with_cert), "PG001,PG003", &[]);
+    run.expect("PG001", "pass");
+    run.expect("PG003", "pass");
+
+    let run = check(repo.path(), &env(&base), "PG001,PG003", &[]);
+    run.expect("PG001", "fail");
+    run.mentions("PG001", "certificate");
+    run.mentions("PG001", "set sslcert and sslkey");
+    run.expect("PG003", "error");
+}

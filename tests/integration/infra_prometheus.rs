@@ -106,7 +106,9 @@ fn prometheus_and_alertmanager_checks_against_real_servers() {
     };
 
     let run = check(repo.path(), &env(good.port, am_good.port), "PROM", &[]);
-    for code in ["PROM001", "PROM002", "PROM003", "PROM004", "PROM005"] {
+    for code in [
+        "PROM001", "PROM002", "PROM003", "PROM004", "PROM005", "PROM007", "PROM008",
+    ] {
         run.expect(code, "pass");
     }
     run.expect("PROM006", "skipped");
@@ -161,9 +163,14 @@ fn prometheus_and_alertmanager_checks_against_real_servers() {
         &["--send-test-alert"],
     );
     assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+    run.expect("PROM007", "fail");
+    run.expect("PROM008", "fail");
     for code in ["PROM001", "PROM002", "PROM003", "PROM004", "PROM005"] {
         run.expect(code, "error");
+        run.mentions(code, "not checked");
     }
+    run.mentions("PROM001", "(see PROM007)");
+    run.mentions("PROM005", "(see PROM008)");
     run.expect("PROM006", "fail");
     eprintln!("prometheus tests took {:?}", started.elapsed());
 }

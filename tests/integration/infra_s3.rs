@@ -67,6 +67,38 @@ fn s3_checks_against_moto() {
     run.mentions("S3003", "expire-noncurrent");
     run.assert_no_secret(SECRET);
 
+    // Path-style named explicitly, and with the bucket already in the endpoint's path, reach
+    // the same bucket; virtual-hosted addressing cannot put a bucket name on an IP address.
+    let with_mode = |endpoint: &str, mode: &str| {
+        format!(
+            "[environments.test]\ns3_endpoint = \"{endpoint}\"\ns3_bucket = \"good\"\ns3_addressing = \"{mode}\"\n"
+        )
+    };
+    for (e, mode) in [
+        (endpoint.clone(), "path"),
+        (format!("{endpoint}/good"), "auto"),
+    ] {
+        let run = check_env(
+            repo.path(),
+            &with_mode(&e, mode),
+            "S3001,S3002",
+            &[],
+            &creds,
+        );
+        run.expect("S3001", "pass");
+        run.expect("S3002", "pass");
+    }
+    let run = check_env(
+        repo.path(),
+        &with_mode(&endpoint, "virtual"),
+        "S3001,S3002",
+        &[],
+        &creds,
+    );
+    run.expect("S3001", "fail");
+    run.mentions("S3001", "needs a DNS name");
+    run.expect("S3002", "error");
+
     let run = check_env(repo.path(), &env(server.port, "bare"), "S3", &[], &creds);
     run.expect("S3001", "pass");
     run.expect("S3002", "fail");

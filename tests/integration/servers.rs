@@ -93,7 +93,8 @@ pub fn wait_for_port(port: u16, timeout: Duration) -> bool {
     false
 }
 
-fn run(cmd: &mut Command) -> String {
+/// Runs `cmd`, failing the test with its output when it fails; its stdout.
+pub fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
     assert!(
         out.status.success(),

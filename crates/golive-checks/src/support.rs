@@ -10,6 +10,16 @@ pub async fn env_files(cx: &CheckCx<'_>) -> Result<Arc<EnvFiles>, Outcome> {
     cx.facts.get::<EnvFiles>().await.map_err(|e| e.outcome())
 }
 
+/// The `error` of an infrastructure check whose service could not be reached: the family's
+/// "reachable" check (`reachable`) fails with the reason; the others did not check anything
+/// and say so, so an unreachable service never leaves a pass behind.
+pub fn not_checked(service: &str, reachable: &str, e: &golive_core::FactError) -> Outcome {
+    Outcome::error(format!(
+        "not checked: {service} unreachable (see {reachable}): {}",
+        e.message
+    ))
+}
+
 /// The reason a production env-file check has nothing to look at.
 pub const NO_TARGET_ENV: &str =
     "no production env file found (.env.production, .env.prod*, or env_files in golive.toml)";

@@ -117,6 +117,8 @@ struct RawEnvironment {
     #[serde(default)]
     manifests: Vec<String>,
     ca_file: Option<String>,
+    #[serde(default)]
+    s3_addressing: S3Addressing,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -205,6 +207,20 @@ pub struct EnvironmentConfig {
     pub compose_files: Vec<String>,
     pub manifests: Vec<String>,
     pub ca_file: Option<String>,
+    pub s3_addressing: S3Addressing,
+}
+
+/// How S3 requests name the bucket: in the path (`endpoint/bucket?versioning`, MinIO, moto,
+/// Ceph) or in the host name (`bucket.s3.region.amazonaws.com/?versioning`, what AWS documents
+/// and requires for some buckets). `auto` uses the host name when `s3_endpoint` already starts
+/// with the bucket, else the path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum S3Addressing {
+    #[default]
+    Auto,
+    Path,
+    Virtual,
 }
 
 /// A recorded deviation: a check that is allowed to fail until a date.
@@ -315,6 +331,7 @@ impl Config {
                 compose_files: env.compose_files,
                 manifests: env.manifests,
                 ca_file: env.ca_file,
+                s3_addressing: env.s3_addressing,
             });
         }
 

@@ -3,7 +3,7 @@
 
 use crate::check::{Check, CheckCx};
 use crate::config::{Config, InputError, Waiver, unknown_name_message};
-use crate::facts::Facts;
+use crate::facts::{EngineSlot, Facts};
 use crate::inputs::InputValue;
 use crate::model::{CheckResult, ItemRef, Outcome, Status};
 use crate::params::{ParamValue, Params};
@@ -199,14 +199,22 @@ pub async fn run(
 ) -> Vec<CheckResult> {
     let run_deadline = tokio::time::Instant::now() + limits.deadline;
     let limits = limits.clone();
+    // The limit is a semaphore, not a bound on the futures in flight: a check that waits for a
+    // fact another check is collecting hands its slot back (facts.rs), so a silent host costs
+    // one slot per collection, not one per check of its family. The semaphore is fair, so
+    // checks still start in plan order.
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.concurrency.max(1)));
     let mut results: Vec<(usize, CheckResult)> =
         futures::stream::iter(plan.into_iter().enumerate())
             .map(|(idx, planned)| {
                 let facts = facts.clone();
                 let limits = limits.clone();
-                async move {
+                let slot = EngineSlot::new(slots.clone());
+                slot.clone().scope(async move {
+                    slot.acquire().await;
                     let started = Instant::now();
                     let outcome = run_one(&planned, &facts, &limits, run_deadline).await;
+                    slot.release();
                     let outcome = apply_waivers(planned.check.meta().code, outcome, waivers, today);
                     let meta = planned.check.meta();
                     let result = CheckResult {
@@ -224,9 +232,9 @@ pub async fn run(
                     };
                     on_result(&result);
                     (idx, result)
-                }
+                })
             })
-            .buffer_unordered(limits.concurrency)
+            .buffer_unordered(usize::MAX)
             .collect()
             .await;
     results.sort_by_key(|(i, _)| *i);
@@ -438,6 +446,102 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(5));
         assert_eq!(r[1].status, Status::Error);
         assert!(r[1].message.contains("deadline"), "{}", r[1].message);
+    }
+
+    /// A fact that takes a while, as a silent host does.
+    struct SlowFact;
+    #[async_trait::async_trait]
+    impl crate::facts::Fact for SlowFact {
+        async fn collect(_: &Facts) -> Result<Self, crate::facts::FactError> {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            Err(crate::facts::FactError::new("no answer"))
+        }
+    }
+
+    struct WaitsForSlow(&'static CheckMeta);
+    #[async_trait::async_trait]
+    impl Check for WaitsForSlow {
+        fn meta(&self) -> &'static CheckMeta {
+            self.0
+        }
+        async fn run(&self, cx: &CheckCx<'_>) -> Outcome {
+            match cx.facts.get::<SlowFact>().await {
+                Ok(_) => Outcome::pass("answered"),
+                Err(e) => e.outcome(),
+            }
+        }
+    }
+
+    struct Quick;
+    #[async_trait::async_trait]
+    impl Check for Quick {
+        fn meta(&self) -> &'static CheckMeta {
+            &QUICK
+        }
+        async fn run(&self, _: &CheckCx<'_>) -> Outcome {
+            Outcome::pass("quick")
+        }
+    }
+
+    const fn meta(code: &'static str) -> CheckMeta {
+        CheckMeta {
+            code,
+            slug: code,
+            category: Category::Database,
+            severity: Severity::High,
+            summary: "s",
+            doc: DOC,
+            params: &[],
+            requires: &[],
+            keywords: &[],
+        }
+    }
+    static SLOW_A: CheckMeta = meta("TST101");
+    static SLOW_B: CheckMeta = meta("TST102");
+    static SLOW_C: CheckMeta = meta("TST103");
+    static QUICK: CheckMeta = meta("TST104");
+    static SHARING: &[&dyn Check] = &[
+        &WaitsForSlow(&SLOW_A),
+        &WaitsForSlow(&SLOW_B),
+        &WaitsForSlow(&SLOW_C),
+        &Quick,
+    ];
+
+    #[tokio::test]
+    async fn checks_waiting_on_a_fact_being_collected_leave_their_slot_to_others() {
+        let plan = plan(SHARING, &Config::default(), &Selection::default()).unwrap();
+        let order = std::sync::Mutex::new(Vec::new());
+        let limits = Limits {
+            check_timeout: Duration::from_secs(10),
+            deadline: Duration::from_secs(20),
+            concurrency: 2,
+        };
+        let r = run(
+            plan,
+            Arc::new(Facts::new(RunEnv::default())),
+            &limits,
+            &[],
+            jiff::civil::date(2026, 11, 22),
+            &|r| {
+                order
+                    .lock()
+                    .unwrap()
+                    .push(r.check.clone().unwrap_or_default())
+            },
+        )
+        .await;
+        // With slots held while waiting, TST101 and TST102 would fill both slots until the
+        // slow fact failed, and TST104 could only finish after them.
+        assert_eq!(
+            order.lock().unwrap()[0],
+            "TST104",
+            "{:?}",
+            order.lock().unwrap()
+        );
+        for res in &r[..3] {
+            assert_eq!(res.status, Status::Error);
+            assert_eq!(res.message, "no answer");
+        }
     }
 
     #[test]

@@ -1,5 +1,10 @@
 //! The fact cache: each fact is collected at most once per run, only when a check asks for
 //! it, and shared by every check that needs it.
+//!
+//! It also keeps the engine's concurrency limit honest: a check that waits for a fact another
+//! check is already collecting gives its engine slot up while it waits (see [`EngineSlot`]), so
+//! the eight checks of a silent database cost one slot for one timeout, not eight slots that
+//! the other families need.
 
 use crate::config::Config;
 use crate::inputs::{Input, InputValue};
@@ -8,8 +13,9 @@ use std::any::{Any, TypeId};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 
 /// Why a fact could not be collected. Checks turn it into an `error` outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +82,80 @@ pub trait KeyedFact: Sized + Send + Sync + 'static {
     async fn collect(facts: &Facts, key: &Self::Key) -> Result<Self, FactError>;
 }
 
-type Slot = Arc<OnceCell<Result<Arc<dyn Any + Send + Sync>, FactError>>>;
+type Cell = OnceCell<Result<Arc<dyn Any + Send + Sync>, FactError>>;
+
+#[derive(Default)]
+struct SlotState {
+    cell: Cell,
+    /// Someone is inside `collect` for this fact right now.
+    collecting: AtomicBool,
+}
+
+type Slot = Arc<SlotState>;
+
+/// Clears `collecting` when a collection ends, also when it is cancelled (its check timed out):
+/// a waiter then takes the collection over.
+struct Collecting<'a>(&'a AtomicBool);
+
+impl Drop for Collecting<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+/// One check's share of the engine's concurrency limit. The engine acquires it before the
+/// check starts; the fact cache releases it while the check only waits for a fact someone else
+/// is collecting, and takes one again before the check collects anything itself.
+pub struct EngineSlot {
+    limit: Arc<Semaphore>,
+    held: Mutex<Option<OwnedSemaphorePermit>>,
+}
+
+tokio::task_local! {
+    static ENGINE_SLOT: Arc<EngineSlot>;
+}
+
+impl EngineSlot {
+    pub fn new(limit: Arc<Semaphore>) -> Arc<Self> {
+        Arc::new(Self {
+            limit,
+            held: Mutex::new(None),
+        })
+    }
+
+    fn is_held(&self) -> bool {
+        self.held
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    /// Waits for a slot unless this check already holds one.
+    pub async fn acquire(&self) {
+        if self.is_held() {
+            return;
+        }
+        // The semaphore is never closed; should it be, the check runs unthrottled rather than
+        // not at all.
+        if let Ok(p) = self.limit.clone().acquire_owned().await {
+            *self.held.lock().unwrap_or_else(|p| p.into_inner()) = Some(p);
+        }
+    }
+
+    pub fn release(&self) {
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).take();
+    }
+
+    /// Runs `fut` (one check) with this slot as the one the fact cache manages.
+    pub async fn scope<F: std::future::Future>(self: Arc<Self>, fut: F) -> F::Output {
+        ENGINE_SLOT.scope(self, fut).await
+    }
+
+    /// The current check's slot; `None` outside the engine (tests, tasks a collector spawned).
+    fn current() -> Option<Arc<EngineSlot>> {
+        ENGINE_SLOT.try_with(|s| s.clone()).ok()
+    }
+}
 
 /// The per-run fact cache.
 pub struct Facts {
@@ -105,26 +184,24 @@ impl Facts {
     /// The fact of type `T`, collecting it on first use.
     pub async fn get<T: Fact>(&self) -> Result<Arc<T>, FactError> {
         let slot = self.slot((TypeId::of::<T>(), String::new()));
-        let r = slot
-            .get_or_init(|| async {
-                T::collect(self)
-                    .await
-                    .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
-            })
-            .await;
+        let r = get_or_collect(&slot, || async {
+            T::collect(self)
+                .await
+                .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+        })
+        .await;
         downcast(r)
     }
 
     /// The fact of type `T` for `key`, collecting it on first use of that key.
     pub async fn get_keyed<T: KeyedFact>(&self, key: &T::Key) -> Result<Arc<T>, FactError> {
         let slot = self.slot((TypeId::of::<T>(), format!("{key:?}")));
-        let r = slot
-            .get_or_init(|| async {
-                T::collect(self, key)
-                    .await
-                    .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
-            })
-            .await;
+        let r = get_or_collect(&slot, || async {
+            T::collect(self, key)
+                .await
+                .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+        })
+        .await;
         downcast(r)
     }
 
@@ -133,14 +210,45 @@ impl Facts {
     /// (issue 6 checklist)
     pub fn preset<T: Fact>(&self, value: Arc<T>) {
         let slot = self.slot((TypeId::of::<T>(), String::new()));
-        let _ = slot.set(Ok(value as Arc<dyn Any + Send + Sync>));
+        let _ = slot.cell.set(Ok(value as Arc<dyn Any + Send + Sync>));
     }
 
     /// How many distinct facts were collected (or attempted) so far.
     pub fn collected(&self) -> usize {
         let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        slots.values().filter(|s| s.initialized()).count()
+        slots.values().filter(|s| s.cell.initialized()).count()
     }
+}
+
+/// The slot's value, collecting it when nobody has. Waiting for another check's collection
+/// holds no engine slot; collecting does (so `concurrency` still bounds the work in flight).
+async fn get_or_collect<F, Fut>(
+    slot: &SlotState,
+    collect: F,
+) -> &Result<Arc<dyn Any + Send + Sync>, FactError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Arc<dyn Any + Send + Sync>, FactError>>,
+{
+    if let Some(r) = slot.cell.get() {
+        return r;
+    }
+    let engine = EngineSlot::current();
+    if slot.collecting.load(Ordering::Acquire)
+        && let Some(e) = &engine
+    {
+        e.release();
+    }
+    slot.cell
+        .get_or_init(|| async {
+            slot.collecting.store(true, Ordering::Release);
+            let _done = Collecting(&slot.collecting);
+            if let Some(e) = &engine {
+                e.acquire().await;
+            }
+            collect().await
+        })
+        .await
 }
 
 fn downcast<T: Send + Sync + 'static>(

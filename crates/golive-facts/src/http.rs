@@ -1,6 +1,7 @@
 //! The HTTP collector: one request per key (method, URL, headers), over hyper with rustls,
 //! with per-phase timings, capped bodies, a timeout on every request, redirects followed only
-//! when asked, and a per-host concurrency limit shared by the whole run.
+//! when asked, and a per-host concurrency limit shared by the whole run. (The infrastructure
+//! API clients use reqwest instead, `infra_http.rs`, which says why there are two.)
 
 use crate::tls::roots::{TrustStore, config_with_roots};
 use bytes::Bytes;

@@ -1,6 +1,12 @@
 //! A small HTTP(S) client for the infrastructure APIs (Prometheus, Alertmanager, Vault, S3):
 //! reqwest on rustls with the system trust store plus `ca_file`, bounded time and body size.
-//! Kept in this one module so it can later be unified with the HTTP collector's client.
+//!
+//! Why a second HTTP client next to `http.rs` (hyper): the live HTTP checks need what reqwest
+//! hides (DNS, connect, TLS and first-byte timings per request, the exact headers sent and
+//! received, a per-host limit shared by the run), while these API clients need what hyper
+//! leaves to the caller (connection pooling across a collector's parallel requests, JSON,
+//! redirects refused so a token header never follows one). Both trust the same roots
+//! (`tls::roots`).
 
 use crate::infra_tls::{self, clean};
 use golive_core::FactError;

@@ -3,10 +3,15 @@
 //! The connection honours the DSN's `sslmode` the way libpq does: `disable` is plaintext,
 //! `prefer` tries TLS then plaintext, `require` encrypts without verifying the certificate,
 //! `verify-ca` / `verify-full` verify it against the system store, `ca_file` and `sslrootcert`.
+//! `sslcert` / `sslkey` present a client certificate (libpq's defaults
+//! `~/.postgresql/postgresql.crt` and `.key` when those exist), for `pg_hba.conf` lines with
+//! `cert` or `clientcert=verify-full`.
 //! SQLAlchemy-style schemes (`postgresql+asyncpg://`) and asyncpg's `ssl=` are understood.
 
 use crate::infra_tls::{self, clean};
 use golive_core::{Fact, FactError, Facts, Input};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
@@ -44,6 +49,9 @@ pub struct PgDsn {
     pub config: tokio_postgres::Config,
     pub ssl_mode: PgSslMode,
     pub root_cert: Option<PathBuf>,
+    /// `sslcert` / `sslkey`: the client certificate chain and its key.
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
 }
 
 /// Parses `postgres://`, `postgresql://` and `postgresql+driver://` URLs and key=value DSNs.
@@ -56,6 +64,8 @@ pub fn parse_dsn(dsn: &str) -> Result<PgDsn, FactError> {
     };
     let mut ssl_mode = None;
     let mut root_cert = None;
+    let mut client_cert = None;
+    let mut client_key = None;
     let is_url = dsn.contains("://");
     let text = if is_url {
         let (scheme, rest) = dsn.split_once("://").unwrap_or(("", dsn));
@@ -75,13 +85,11 @@ pub fn parse_dsn(dsn: &str) -> Result<PgDsn, FactError> {
             match k {
                 "sslmode" | "ssl" => ssl_mode = Some(v.to_ascii_lowercase()),
                 "sslrootcert" => root_cert = Some(PathBuf::from(percent_decode(v))),
-                // Client certificates and CRLs are not supported by this collector; the
-                // server still sees a TLS connection.
-                "sslcert"
-                | "sslkey"
-                | "sslcrl"
-                | "gssencmode"
-                | "prepared_statement_cache_size" => {}
+                "sslcert" => client_cert = Some(PathBuf::from(percent_decode(v))),
+                "sslkey" => client_key = Some(PathBuf::from(percent_decode(v))),
+                // CRLs are not supported by this collector; the server still sees a TLS
+                // connection.
+                "sslcrl" | "gssencmode" | "prepared_statement_cache_size" => {}
                 _ => kept.push(pair),
             }
         }
@@ -97,7 +105,9 @@ pub fn parse_dsn(dsn: &str) -> Result<PgDsn, FactError> {
             match word.split_once('=') {
                 Some(("sslmode", v)) => ssl_mode = Some(v.to_ascii_lowercase()),
                 Some(("sslrootcert", v)) => root_cert = Some(PathBuf::from(v)),
-                Some(("sslcert" | "sslkey" | "sslcrl" | "gssencmode", _)) => {}
+                Some(("sslcert", v)) => client_cert = Some(PathBuf::from(v)),
+                Some(("sslkey", v)) => client_key = Some(PathBuf::from(v)),
+                Some(("sslcrl" | "gssencmode", _)) => {}
                 _ => kept.push(word),
             }
         }
@@ -127,7 +137,74 @@ pub fn parse_dsn(dsn: &str) -> Result<PgDsn, FactError> {
         config,
         ssl_mode,
         root_cert,
+        client_cert,
+        client_key,
     })
+}
+
+fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The client certificate chain and key to present, libpq's way: `sslcert` / `sslkey` when
+/// set, else `~/.postgresql/postgresql.crt` / `.key` when the certificate exists. A named
+/// file that cannot be read, a key without its certificate, and (on Unix) a key file others
+/// can read are errors, as they are for libpq.
+pub fn client_identity(
+    dsn: &PgDsn,
+    home: Option<&std::path::Path>,
+) -> Result<Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>, FactError> {
+    let default_dir = home.map(|h| h.join(".postgresql"));
+    let cert = match &dsn.client_cert {
+        Some(p) => p.clone(),
+        None => match &default_dir {
+            Some(d) if d.join("postgresql.crt").is_file() => d.join("postgresql.crt"),
+            _ if dsn.client_key.is_some() => {
+                return Err(FactError::new(
+                    "database_url sets sslkey without sslcert: set both",
+                ));
+            }
+            _ => return Ok(None),
+        },
+    };
+    let key = match (&dsn.client_key, &default_dir) {
+        (Some(k), _) => k.clone(),
+        (None, Some(d)) => d.join("postgresql.key"),
+        (None, None) => {
+            return Err(FactError::new(
+                "database_url sets sslcert without sslkey: set both",
+            ));
+        }
+    };
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&cert)
+        .and_then(|it| it.collect::<Result<_, _>>())
+        .map_err(|e| FactError::new(format!("sslcert {}: {e}", cert.display())))?;
+    if chain.is_empty() {
+        return Err(FactError::new(format!(
+            "sslcert {}: no PEM certificate in it",
+            cert.display()
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(&key)
+            .map_err(|e| FactError::new(format!("sslkey {}: {e}", key.display())))?;
+        let mode = meta.mode() & 0o777;
+        // libpq: u=rw (0600) or less, or owned by root with at most u=rw,g=r (0640).
+        let private = mode & 0o077 == 0 || (meta.uid() == 0 && mode & 0o037 == 0);
+        if !private {
+            return Err(FactError::new(format!(
+                "sslkey {} has group or world access (mode {mode:o}); it should be 0600 or less",
+                key.display()
+            )));
+        }
+    }
+    let private_key = PrivateKeyDer::from_pem_file(&key)
+        .map_err(|e| FactError::new(format!("sslkey {}: {e}", key.display())))?;
+    Ok(Some((chain, private_key)))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -247,44 +324,56 @@ pub async fn collect_pg(
                 .join(" ")
         }
     });
-    let tls_config = match parsed.ssl_mode {
+    let builder = match parsed.ssl_mode {
         PgSslMode::VerifyCa | PgSslMode::VerifyFull => {
-            let mut roots = infra_tls::root_store(ca_file)?;
-            if let Some(p) = &parsed.root_cert {
-                for c in infra_tls::read_ca_file(p)? {
-                    roots
-                        .add(c)
-                        .map_err(|e| FactError::new(format!("sslrootcert: {e}")))?;
-                }
-            }
-            rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-                rustls::crypto::ring::default_provider(),
-            ))
-            .with_safe_default_protocol_versions()
-            .map_err(|e| FactError::new(format!("TLS setup: {e}")))?
-            .with_root_certificates(roots)
-            .with_no_client_auth()
+            let extra = match &parsed.root_cert {
+                Some(p) => infra_tls::read_ca_file(p)?,
+                None => Vec::new(),
+            };
+            infra_tls::verifying_builder(ca_file, &extra)?
         }
-        _ => infra_tls::encrypting_only_config()?,
+        _ => infra_tls::encrypting_only_builder()?,
+    };
+    let identity = match parsed.ssl_mode {
+        PgSslMode::Disable => None,
+        _ => client_identity(&parsed, home_dir().as_deref())?,
+    };
+    let presents_cert = identity.is_some();
+    let tls_config = match identity {
+        Some((chain, key)) => builder
+            .with_client_auth_cert(chain, key)
+            .map_err(|e| FactError::new(format!("sslcert/sslkey: {e}")))?,
+        None => builder.with_no_client_auth(),
     };
     let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config);
     let connecting = parsed.config.connect(tls);
-    let (client, connection) =
-        match tokio::time::timeout(CONNECT_TIMEOUT + Duration::from_secs(1), connecting).await {
-            Ok(Ok(c)) => c,
-            Ok(Err(e)) => {
-                return Err(FactError::new(format!(
-                    "cannot connect to {target}: {}",
-                    clean(error_text(&e))
-                )));
-            }
-            Err(_) => {
-                return Err(FactError::new(format!(
-                    "cannot connect to {target}: no answer within {}s",
-                    CONNECT_TIMEOUT.as_secs()
-                )));
-            }
-        };
+    let (client, connection) = match tokio::time::timeout(
+        CONNECT_TIMEOUT + Duration::from_secs(1),
+        connecting,
+    )
+    .await
+    {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => {
+            let text = clean(error_text(&e));
+            // The server's words ("connection requires a valid client certificate") do
+            // not say which setting golive lacks.
+            let hint = if !presents_cert && text.contains("certificate") {
+                " (the server wants a client certificate: set sslcert and sslkey in database_url)"
+            } else {
+                ""
+            };
+            return Err(FactError::new(format!(
+                "cannot connect to {target}: {text}{hint}"
+            )));
+        }
+        Err(_) => {
+            return Err(FactError::new(format!(
+                "cannot connect to {target}: no answer within {}s",
+                CONNECT_TIMEOUT.as_secs()
+            )));
+        }
+    };
     let conn_task = tokio::spawn(async move {
         let _ = connection.await;
     });
@@ -481,5 +570,80 @@ mod tests {
         assert!(parse_dsn("mysql://a@b/c").is_err());
         let e = parse_dsn("postgres://app:hunter2secret@db/app?sslmode=bogus").unwrap_err();
         assert!(!e.message.contains("hunter2secret"));
+        let d = parse_dsn(
+            "postgresql://app@db/app?sslmode=require&sslcert=/c%20d/app.crt&sslkey=/k.key",
+        )
+        .unwrap();
+        assert_eq!(d.client_cert, Some(PathBuf::from("/c d/app.crt")));
+        assert_eq!(d.client_key, Some(PathBuf::from("/k.key")));
+        let d = parse_dsn("host=db sslcert=/a.crt sslkey=/a.key").unwrap();
+        assert_eq!(d.client_cert, Some(PathBuf::from("/a.crt")));
+        assert_eq!(d.client_key, Some(PathBuf::from("/a.key")));
+    }
+
+    #[test]
+    fn client_certificates_follow_libpq() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["app".into()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        let crt_path = dir.path().join("app.crt");
+        let key_path = dir.path().join("app.key");
+        std::fs::write(&crt_path, cert.pem()).unwrap();
+        std::fs::write(&key_path, key.serialize_pem()).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let dsn =
+            |q: &str| parse_dsn(&format!("postgresql://app@db/app?sslmode=require{q}")).unwrap();
+        let with = dsn(&format!(
+            "&sslcert={}&sslkey={}",
+            crt_path.display(),
+            key_path.display()
+        ));
+        let (chain, _) = client_identity(&with, None).unwrap().unwrap();
+        assert_eq!(chain.len(), 1);
+        // Nothing named and no ~/.postgresql: no certificate, as with libpq.
+        let empty_home = tempfile::tempdir().unwrap();
+        assert!(
+            client_identity(&dsn(""), Some(empty_home.path()))
+                .unwrap()
+                .is_none()
+        );
+        // libpq's default location.
+        let pgdir = empty_home.path().join(".postgresql");
+        std::fs::create_dir(&pgdir).unwrap();
+        std::fs::copy(&crt_path, pgdir.join("postgresql.crt")).unwrap();
+        std::fs::copy(&key_path, pgdir.join("postgresql.key")).unwrap();
+        assert!(
+            client_identity(&dsn(""), Some(empty_home.path()))
+                .unwrap()
+                .is_some()
+        );
+        // A key without a certificate, and a missing file, are errors naming the setting.
+        let e =
+            client_identity(&dsn(&format!("&sslkey={}", key_path.display())), None).unwrap_err();
+        assert!(e.message.contains("sslkey without sslcert"), "{e}");
+        let e = client_identity(
+            &dsn(&format!(
+                "&sslcert={}/nope.crt&sslkey={}",
+                dir.path().display(),
+                key_path.display()
+            )),
+            None,
+        )
+        .unwrap_err();
+        assert!(e.message.starts_with("sslcert "), "{e}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let e = client_identity(&with, None).unwrap_err();
+            assert!(e.message.contains("group or world access"), "{e}");
+        }
     }
 }

@@ -2,11 +2,14 @@
 //! Signature Version 4 (written here on `hmac`/`sha2`: six GETs do not need the AWS SDK).
 //! Credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (and
 //! `AWS_SESSION_TOKEN`), the region from `AWS_REGION` / `AWS_DEFAULT_REGION` (default
-//! `us-east-1`). Path-style addressing (`endpoint/bucket?versioning`), which AWS, MinIO, Ceph,
-//! R2 and moto all serve.
+//! `us-east-1`, or the region an AWS endpoint's host name carries). Path-style addressing
+//! (`endpoint/bucket?versioning`: MinIO, Ceph, R2, moto, and AWS for older buckets) or
+//! virtual-hosted (`bucket.s3.region.amazonaws.com/?versioning`), chosen by the environment's
+//! `s3_addressing` (see [`bucket_address`]).
 
 use crate::infra_http::{ApiClient, ApiResponse};
 use crate::infra_tls::clean;
+use golive_core::config::S3Addressing;
 use golive_core::{Fact, FactError, Facts, Input};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -200,14 +203,150 @@ pub struct S3Facts {
     pub cors: Result<S3Answer, String>,
 }
 
+/// Where the requests for one bucket go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketAddress {
+    /// `scheme://host[:port]` to send to.
+    pub origin: String,
+    /// The `Host` header as signed (`host[:port]`).
+    pub host: String,
+    /// The bucket's path: `/bucket` (path-style, after any path prefix of the endpoint) or `/`
+    /// (virtual-hosted, or an endpoint prefix ending in `/`).
+    pub path: String,
+    pub virtual_hosted: bool,
+}
+
+/// Splits `s3_endpoint` and decides how to name `bucket`:
+///
+/// - `auto`: virtual-hosted when the endpoint's host already starts with `bucket.`
+///   (`https://bucket.s3.eu-west-1.amazonaws.com`), else path-style; an endpoint whose path
+///   already ends in `/bucket` is taken as it is.
+/// - `path`: `/bucket` after the endpoint's path.
+/// - `virtual`: `bucket.` prepended to the host unless it is already there; an IP address or
+///   `localhost` cannot carry a bucket name and is an error.
+pub fn bucket_address(
+    endpoint: &str,
+    bucket: &str,
+    mode: S3Addressing,
+) -> Result<BucketAddress, FactError> {
+    let trimmed = endpoint.trim().trim_end_matches('/');
+    let (scheme, rest) = trimmed
+        .split_once("://")
+        .filter(|(s, _)| *s == "https" || *s == "http")
+        .ok_or_else(|| {
+            FactError::new(format!(
+                "s3_endpoint {} must start with https:// or http://",
+                clean(trimmed)
+            ))
+        })?;
+    if rest.contains('@') {
+        return Err(FactError::new(
+            "s3_endpoint must not carry credentials; use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
+        ));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(FactError::new(format!(
+            "s3_endpoint {} must not have a query or fragment",
+            clean(trimmed)
+        )));
+    }
+    if bucket.is_empty() || bucket.contains(['/', '?', '#', ' ']) {
+        return Err(FactError::new(format!(
+            "s3_bucket {bucket:?} is not a bucket name"
+        )));
+    }
+    let (authority, base) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if authority.is_empty() {
+        return Err(FactError::new(format!(
+            "s3_endpoint {} has no host",
+            clean(trimmed)
+        )));
+    }
+    let hostname = host_name(authority).to_ascii_lowercase();
+    let prefix = format!("{}.", bucket.to_ascii_lowercase());
+    let in_host = hostname.starts_with(&prefix);
+    let in_path = base.rsplit('/').next() == Some(bucket);
+    let virtual_hosted = match mode {
+        S3Addressing::Auto => in_host,
+        S3Addressing::Path => false,
+        S3Addressing::Virtual => true,
+    };
+    if virtual_hosted {
+        let authority = if in_host {
+            authority.to_string()
+        } else {
+            if hostname == "localhost" || hostname.parse::<std::net::IpAddr>().is_ok() {
+                return Err(FactError::new(format!(
+                    "s3_addressing = \"virtual\" needs a DNS name in s3_endpoint, not {hostname}; use \"path\""
+                )));
+            }
+            format!("{bucket}.{authority}")
+        };
+        return Ok(BucketAddress {
+            origin: format!("{scheme}://{authority}"),
+            host: authority,
+            path: format!("{base}/"),
+            virtual_hosted: true,
+        });
+    }
+    let path = if in_path && mode == S3Addressing::Auto {
+        base.to_string()
+    } else {
+        format!("{base}/{bucket}")
+    };
+    Ok(BucketAddress {
+        origin: format!("{scheme}://{authority}"),
+        host: authority.to_string(),
+        path,
+        virtual_hosted: false,
+    })
+}
+
+/// The host of `host[:port]` or `[v6]:port`.
+fn host_name(authority: &str) -> &str {
+    if let Some(v6) = authority.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or(v6);
+    }
+    authority.split(':').next().unwrap_or(authority)
+}
+
+/// The region an AWS S3 host name names: `s3.eu-west-1.amazonaws.com`,
+/// `bucket.s3.eu-west-1.amazonaws.com`, `s3-eu-west-1.amazonaws.com`,
+/// `s3.dualstack.eu-west-1.amazonaws.com`; `us-east-1` for the global `s3.amazonaws.com`.
+pub fn region_of_aws_host(authority: &str) -> Option<String> {
+    let host = host_name(authority).to_ascii_lowercase();
+    let stem = host
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| host.strip_suffix(".amazonaws.com.cn"))?;
+    let labels: Vec<&str> = stem.split('.').collect();
+    let s3 = labels
+        .iter()
+        .rposition(|l| *l == "s3" || l.starts_with("s3-"))?;
+    let label = labels[s3];
+    if let Some(r) = label.strip_prefix("s3-") {
+        // s3-external-1 is us-east-1; s3-website-* are website endpoints, not the API.
+        return match r {
+            "external-1" => Some("us-east-1".into()),
+            r if r.starts_with("website") => None,
+            r => Some(r.to_string()),
+        };
+    }
+    match &labels[s3 + 1..] {
+        [] => Some("us-east-1".into()),
+        ["dualstack", r] | [r] => Some((*r).to_string()),
+        _ => None,
+    }
+}
+
 /// A signed, read-only client for one bucket.
 pub struct S3Client {
     http: ApiClient,
     creds: AwsCredentials,
     region: String,
-    endpoint: String,
-    host: String,
-    bucket: String,
+    address: BucketAddress,
 }
 
 impl S3Client {
@@ -215,43 +354,19 @@ impl S3Client {
         http: ApiClient,
         creds: AwsCredentials,
         region: &str,
-        endpoint: &str,
-        bucket: &str,
-    ) -> Result<Self, FactError> {
-        let endpoint = endpoint.trim_end_matches('/').to_string();
-        let rest = endpoint
-            .strip_prefix("https://")
-            .or_else(|| endpoint.strip_prefix("http://"))
-            .ok_or_else(|| {
-                FactError::new(format!(
-                    "s3_endpoint {} must start with https:// or http://",
-                    clean(&endpoint)
-                ))
-            })?;
-        if rest.contains('@') {
-            return Err(FactError::new(
-                "s3_endpoint must not carry credentials; use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
-            ));
-        }
-        let host = rest.split('/').next().unwrap_or(rest).to_string();
-        if bucket.is_empty() || bucket.contains('/') {
-            return Err(FactError::new(format!(
-                "s3_bucket {bucket:?} is not a bucket name"
-            )));
-        }
-        Ok(Self {
+        address: BucketAddress,
+    ) -> Self {
+        Self {
             http,
             creds,
             region: region.to_string(),
-            endpoint,
-            host,
-            bucket: bucket.to_string(),
-        })
+            address,
+        }
     }
 
-    /// GET `/<bucket>?<sub>`.
-    pub async fn get_sub(&self, sub: &str) -> Result<S3Answer, String> {
-        let path = format!("/{}", self.bucket);
+    /// The signed headers and URL of `GET <bucket>?<sub>`.
+    pub fn signed_get(&self, sub: &str, now: jiff::Timestamp) -> (String, Vec<(String, String)>) {
+        let path = &self.address.path;
         let query: Vec<(&str, &str)> = if sub.is_empty() {
             vec![]
         } else {
@@ -261,17 +376,24 @@ impl S3Client {
             &self.creds,
             &self.region,
             "GET",
-            &self.host,
-            &path,
+            &self.address.host,
+            path,
             &query,
             b"",
-            jiff::Timestamp::now(),
+            now,
         );
+        let path = uri_encode(path, true);
         let url = if sub.is_empty() {
-            format!("{}{path}", self.endpoint)
+            format!("{}{path}", self.address.origin)
         } else {
-            format!("{}{path}?{sub}=", self.endpoint)
+            format!("{}{path}?{sub}=", self.address.origin)
         };
+        (url, headers)
+    }
+
+    /// GET `<bucket>?<sub>`.
+    pub async fn get_sub(&self, sub: &str) -> Result<S3Answer, String> {
+        let (url, headers) = self.signed_get(sub, jiff::Timestamp::now());
         let mut req = self.http.get(&url);
         for (k, v) in headers {
             req = req.header(k, v);
@@ -304,13 +426,17 @@ impl Fact for S3Facts {
         let creds = AwsCredentials::from_env(&lookup).ok_or_else(|| {
             FactError::new("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
         })?;
-        let client = S3Client::new(
-            ApiClient::for_run(facts).await?,
-            creds,
-            &region_from(&lookup),
-            endpoint,
-            bucket,
-        )?;
+        let mode = env
+            .environment
+            .as_deref()
+            .and_then(|name| env.config.environments.iter().find(|e| e.name == name))
+            .map(|e| e.s3_addressing)
+            .unwrap_or_default();
+        let address = bucket_address(endpoint, bucket, mode)?;
+        // A request signed for another region than the bucket's is refused; an AWS host name
+        // says which one it serves.
+        let region = region_of_aws_host(&address.host).unwrap_or_else(|| region_from(&lookup));
+        let client = S3Client::new(ApiClient::for_run(facts).await?, creds, &region, address);
         let target = format!("{}/{}", clean(endpoint.trim_end_matches('/')), bucket);
         let location = client
             .get_sub("location")
@@ -374,6 +500,102 @@ mod tests {
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543"
         );
         assert!(!format!("{creds:?}").contains("wJalr"));
+    }
+
+    /// The same documented example, reached from the virtual-hosted endpoint AWS shows for the
+    /// bucket: the address decides host and path, and the signature comes out byte for byte.
+    #[test]
+    fn virtual_hosted_requests_sign_as_documented() {
+        let creds = AwsCredentials {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
+            session_token: None,
+        };
+        let now: jiff::Timestamp = "2013-05-24T00:00:00Z".parse().unwrap();
+        let signature =
+            "Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543";
+        for (endpoint, mode) in [
+            ("https://examplebucket.s3.amazonaws.com", S3Addressing::Auto),
+            (
+                "https://examplebucket.s3.amazonaws.com/",
+                S3Addressing::Virtual,
+            ),
+            ("https://s3.amazonaws.com", S3Addressing::Virtual),
+        ] {
+            let address = bucket_address(endpoint, "examplebucket", mode).unwrap();
+            assert!(address.virtual_hosted);
+            let region = region_of_aws_host(&address.host).unwrap();
+            let http = ApiClient::new(None).unwrap();
+            let client = S3Client::new(http, creds.clone(), &region, address);
+            let (url, headers) = client.signed_get("lifecycle", now);
+            assert_eq!(url, "https://examplebucket.s3.amazonaws.com/?lifecycle=");
+            let auth = &headers
+                .iter()
+                .find(|(k, _)| k == "authorization")
+                .unwrap()
+                .1;
+            assert!(auth.ends_with(signature), "{endpoint}: {auth}");
+        }
+    }
+
+    #[test]
+    fn addressing_follows_the_endpoint_and_the_setting() {
+        let a = |e: &str, m| bucket_address(e, "my-bucket", m);
+        let path = a("http://127.0.0.1:9000", S3Addressing::Auto).unwrap();
+        assert_eq!(
+            (path.origin.as_str(), path.host.as_str(), path.path.as_str()),
+            ("http://127.0.0.1:9000", "127.0.0.1:9000", "/my-bucket")
+        );
+        assert!(!path.virtual_hosted);
+        // AWS's regional endpoint with the bucket in the path, given either way.
+        for e in [
+            "https://s3.eu-west-1.amazonaws.com",
+            "https://s3.eu-west-1.amazonaws.com/my-bucket",
+        ] {
+            let p = a(e, S3Addressing::Auto).unwrap();
+            assert_eq!(
+                (p.host.as_str(), p.path.as_str()),
+                ("s3.eu-west-1.amazonaws.com", "/my-bucket")
+            );
+        }
+        // A path prefix (a gateway) is kept.
+        let p = a("https://gw.example.com/storage/", S3Addressing::Path).unwrap();
+        assert_eq!(p.path, "/storage/my-bucket");
+        let v = a(
+            "https://my-bucket.s3.eu-west-1.amazonaws.com",
+            S3Addressing::Auto,
+        )
+        .unwrap();
+        assert_eq!(
+            (v.host.as_str(), v.path.as_str()),
+            ("my-bucket.s3.eu-west-1.amazonaws.com", "/")
+        );
+        let v = a("https://minio.example.com:9000", S3Addressing::Virtual).unwrap();
+        assert_eq!(v.origin, "https://my-bucket.minio.example.com:9000");
+        assert!(a("http://127.0.0.1:9000", S3Addressing::Virtual).is_err());
+        assert!(a("ftp://x", S3Addressing::Auto).is_err());
+        assert!(a("https://k:s@x", S3Addressing::Auto).is_err());
+        assert!(bucket_address("https://x", "a/b", S3Addressing::Auto).is_err());
+    }
+
+    #[test]
+    fn regions_of_aws_hosts() {
+        for (host, region) in [
+            ("s3.amazonaws.com", Some("us-east-1")),
+            ("b.s3.amazonaws.com", Some("us-east-1")),
+            ("s3.eu-west-1.amazonaws.com", Some("eu-west-1")),
+            ("my.bucket.s3.eu-west-1.amazonaws.com", Some("eu-west-1")),
+            (
+                "b.s3.dualstack.ap-south-1.amazonaws.com",
+                Some("ap-south-1"),
+            ),
+            ("s3-us-west-2.amazonaws.com", Some("us-west-2")),
+            ("s3.cn-north-1.amazonaws.com.cn:443", Some("cn-north-1")),
+            ("minio.example.com", None),
+            ("127.0.0.1:9000", None),
+        ] {
+            assert_eq!(region_of_aws_host(host).as_deref(), region, "{host}");
+        }
     }
 
     #[test]

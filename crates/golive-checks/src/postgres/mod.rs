@@ -10,6 +10,7 @@ mod pg006_wal_archiving;
 mod pg007_role_not_superuser;
 mod pg008_migrations_at_head;
 
+use crate::support::not_checked;
 use golive_core::{Check, CheckCx, Outcome};
 use golive_facts::postgres::PgFacts;
 use std::sync::Arc;
@@ -27,7 +28,10 @@ pub const CHECKS: &[&dyn Check] = &[
 
 /// The PostgreSQL facts, or the `error` a check returns when the database could not be reached.
 pub(crate) async fn pg(cx: &CheckCx<'_>) -> Result<Arc<PgFacts>, Outcome> {
-    cx.facts.get::<PgFacts>().await.map_err(|e| e.outcome())
+    cx.facts
+        .get::<PgFacts>()
+        .await
+        .map_err(|e| not_checked("PostgreSQL", "PG001", &e))
 }
 
 /// A query's result, or the `error` outcome naming the query that could not be answered.

@@ -10,6 +10,7 @@ mod redis005_maxmemory;
 mod redis006_persistence_healthy;
 mod redis007_tls;
 
+use crate::support::not_checked;
 use golive_core::{CheckCx, Outcome};
 use golive_facts::redis::RedisFacts;
 use std::sync::Arc;
@@ -27,7 +28,10 @@ pub const CHECKS: &[&dyn Check] = &[
 ];
 
 pub(crate) async fn redis(cx: &CheckCx<'_>) -> Result<Arc<RedisFacts>, Outcome> {
-    cx.facts.get::<RedisFacts>().await.map_err(|e| e.outcome())
+    cx.facts
+        .get::<RedisFacts>()
+        .await
+        .map_err(|e| not_checked("Redis", "REDIS001", &e))
 }
 
 /// A setting from `CONFIG GET`, else from an `INFO` field. Returns the value and the evidence

@@ -9,6 +9,7 @@ mod s3004_default_encryption;
 mod s3005_public_access_blocked;
 mod s3006_cors_origin;
 
+use crate::support::not_checked;
 use golive_core::{Check, CheckCx, Outcome};
 use golive_facts::s3::{S3Answer, S3Facts};
 use std::sync::Arc;
@@ -23,7 +24,10 @@ pub const CHECKS: &[&dyn Check] = &[
 ];
 
 pub(crate) async fn s3(cx: &CheckCx<'_>) -> Result<Arc<S3Facts>, Outcome> {
-    cx.facts.get::<S3Facts>().await.map_err(|e| e.outcome())
+    cx.facts
+        .get::<S3Facts>()
+        .await
+        .map_err(|e| not_checked("the S3 bucket", "S3001", &e))
 }
 
 /// The answer to `GET ?sub`: `Ok(Some(body))` on 2xx, `Ok(None)` when the server says the

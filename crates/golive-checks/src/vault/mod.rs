@@ -7,6 +7,7 @@ mod vault003_secret_paths_exist;
 mod vault004_token_not_root;
 mod vault005_audit_enabled;
 
+use crate::support::not_checked;
 use golive_core::{Check, CheckCx, Outcome};
 use golive_facts::vault::VaultFacts;
 use std::sync::Arc;
@@ -20,5 +21,8 @@ pub const CHECKS: &[&dyn Check] = &[
 ];
 
 pub(crate) async fn vault(cx: &CheckCx<'_>) -> Result<Arc<VaultFacts>, Outcome> {
-    cx.facts.get::<VaultFacts>().await.map_err(|e| e.outcome())
+    cx.facts
+        .get::<VaultFacts>()
+        .await
+        .map_err(|e| not_checked("Vault", "VAULT001", &e))
 }

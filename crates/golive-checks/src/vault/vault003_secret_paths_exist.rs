@@ -56,6 +56,9 @@ impl Check for SecretPathsExist {
         if paths.is_empty() {
             return Outcome::skipped("no secret paths configured (set paths in [checks.VAULT003])");
         }
+        if let Err(o) = super::vault(cx).await {
+            return o;
+        }
         let mount = cx.params.str("mount").trim_matches('/').to_string();
         let mut ev = Vec::new();
         let mut missing = Vec::new();

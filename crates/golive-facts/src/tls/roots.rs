@@ -15,24 +15,39 @@ pub fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// The system roots plus every certificate of `ca_file`. A `ca_file` that cannot be read or
-/// holds no certificate is an error: checks must not silently verify against less.
+/// The system trust store, read once per process (parsing it costs more than a TLS
+/// handshake, and the TLS probe, the HTTP clients and the database collectors all need it).
+pub fn native_roots() -> &'static [CertificateDer<'static>] {
+    static ROOTS: std::sync::OnceLock<Vec<CertificateDer<'static>>> = std::sync::OnceLock::new();
+    ROOTS.get_or_init(|| rustls_native_certs::load_native_certs().certs)
+}
+
+/// The PEM certificates of a CA file (`ca_file`, `sslrootcert`). An unreadable file or one
+/// without a certificate is an error.
+pub fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, FactError> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+        .map_err(|e| FactError::new(format!("ca_file {}: {e}", path.display())))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| FactError::new(format!("ca_file {}: {e}", path.display())))?;
+    if certs.is_empty() {
+        return Err(FactError::new(format!(
+            "ca_file {}: no PEM certificate in it",
+            path.display()
+        )));
+    }
+    Ok(certs)
+}
+
+/// The system roots plus every certificate of `ca_file`, and a note saying how many of each.
+/// The one trust-store builder of golive: the TLS probe, both HTTP clients and the PostgreSQL
+/// and Redis collectors all trust the same roots. A `ca_file` that cannot be read or holds no
+/// usable certificate is an error: checks must not silently verify against less.
 pub fn root_store(ca_file: Option<&Path>) -> Result<(RootCertStore, String), FactError> {
     let mut store = RootCertStore::empty();
-    let native = rustls_native_certs::load_native_certs();
-    let (added, _) = store.add_parsable_certificates(native.certs);
+    let (added, _) = store.add_parsable_certificates(native_roots().iter().cloned());
     let mut note = format!("{added} system roots");
     if let Some(path) = ca_file {
-        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-            .map_err(|e| FactError::new(format!("ca_file {}: {e}", path.display())))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| FactError::new(format!("ca_file {}: {e}", path.display())))?;
-        if certs.is_empty() {
-            return Err(FactError::new(format!(
-                "ca_file {}: no PEM certificate in it",
-                path.display()
-            )));
-        }
+        let certs = read_ca_file(path)?;
         let (ok, bad) = store.add_parsable_certificates(certs);
         if ok == 0 {
             return Err(FactError::new(format!(
@@ -43,6 +58,11 @@ pub fn root_store(ca_file: Option<&Path>) -> Result<(RootCertStore, String), Fac
         note.push_str(&format!(" + {ok} from {}", path.display()));
     }
     Ok((store, note))
+}
+
+/// The `ca_file` of the run's environment, resolved against the repository root.
+pub fn ca_file_path(env: &golive_core::RunEnv) -> Option<std::path::PathBuf> {
+    env.ca_file.as_ref().map(|f| env.root.join(f))
 }
 
 /// The run's trust store (system roots plus the environment's `ca_file`), loaded once and
@@ -56,7 +76,7 @@ pub struct TrustStore {
 impl golive_core::Fact for TrustStore {
     async fn collect(facts: &golive_core::Facts) -> Result<Self, FactError> {
         let env = facts.env();
-        let ca = env.ca_file.as_ref().map(|f| env.root.join(f));
+        let ca = ca_file_path(env);
         let (store, note) = tokio::task::spawn_blocking(move || root_store(ca.as_deref()))
             .await
             .map_err(|e| FactError::new(format!("loading the trust store: {e}")))??;
