@@ -80,7 +80,6 @@ impl Check for RequiredVarsProvided {
         }
         let mut findings = Findings::new();
         let mut seen = std::collections::HashSet::new();
-        let unknown = !sets.unreadable.is_empty();
         for r in &reads.reads {
             findings.inspected();
             if r.has_default || PLATFORM.contains(&r.name.as_str()) || provided(r, &sets) {
@@ -120,9 +119,16 @@ impl Check for RequiredVarsProvided {
                 r.how
             );
             let at = Location::line(r.file.clone(), r.line);
-            if unknown {
+            if let Some(u) = sets
+                .unknown
+                .iter()
+                .find(|u| u.could_set(&r.name, r.case_insensitive))
+            {
                 findings.warn(
-                    format!("{msg} (unless an env file missing from the repository does)"),
+                    format!(
+                        "{msg} as far as golive can tell: {} ({}:{}), so it may set it",
+                        u.reason, u.file, u.line
+                    ),
                     at,
                 );
             } else {
@@ -138,9 +144,15 @@ impl Check for RequiredVarsProvided {
             "production sets variables in: {}",
             sets.sources.join("; ")
         ));
-        for (file, line, rel) in &sets.unreadable {
+        for u in &sets.unknown {
+            let scope = if u.prefix.is_empty() {
+                String::new()
+            } else {
+                format!(" (variables starting with {})", u.prefix)
+            };
             outcome.evidence.push(format!(
-                "{file}:{line}: env file {rel} is not in the repository; what it sets is unknown"
+                "{}:{}: {}; what it sets{scope} is unknown",
+                u.file, u.line, u.reason
             ));
         }
         outcome
