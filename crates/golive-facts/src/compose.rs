@@ -1299,6 +1299,93 @@ mod tests {
     }
 
     #[test]
+    fn include_merges_services_with_provenance_conflicts_and_cycles() {
+        let cf = files(&[
+            (
+                "docker-compose.yml",
+                "include:\n  - infra/db.yml\n  - path: [infra/cache.yml, infra/cache.prod.yml]\n    project_directory: infra\nservices:\n  api:\n    build: .\n  db:\n    image: mine\n",
+            ),
+            (
+                "infra/db.yml",
+                "include: [../docker-compose.yml]\nservices:\n  db:\n    image: postgres:16\n  migrate:\n    image: app\n    environment:\n      DATABASE_URL: postgres://db\n",
+            ),
+            ("infra/cache.yml", "services:\n  cache:\n    image: redis:7\n"),
+            (
+                "infra/cache.prod.yml",
+                "services:\n  cache:\n    environment: [REDIS_ARGS=--appendonly yes]\n",
+            ),
+            ("a.yml", "include: [a.yml, ../../etc/passwd, /etc/hosts, missing.yml]\n"),
+        ]);
+        let p = cf.project(&["docker-compose.yml".into()], "t");
+        let names: Vec<&str> = p.services.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, vec!["api", "db", "migrate", "cache"]);
+        // The including file's db wins and the conflict is reported at its line.
+        let db = &p.services[1];
+        assert_eq!(db.image().and_then(Node::str), Some("mine"));
+        assert!(
+            p.problems.iter().any(|(f, l, m)| f == "docker-compose.yml"
+                && *l == 8
+                && m.contains("infra/db.yml:3")),
+            "{:?}",
+            p.problems
+        );
+        assert!(
+            p.problems
+                .iter()
+                .any(|(f, l, m)| f == "infra/db.yml" && *l == 1 && m.contains("include cycle")),
+            "{:?}",
+            p.problems
+        );
+        let migrate = &p.services[2];
+        let env = migrate.environment();
+        assert_eq!((&*env[0].2.file, env[0].2.line), ("infra/db.yml", 8));
+        assert_eq!(migrate.dir, "infra");
+        let cache = &p.services[3];
+        assert_eq!(cache.environment()[0].0, "REDIS_ARGS");
+        assert_eq!(&*cache.environment()[0].2.file, "infra/cache.prod.yml");
+        let p = cf.project(&["a.yml".into()], "t");
+        let msgs: Vec<&str> = p.problems.iter().map(|(_, _, m)| m.as_str()).collect();
+        assert_eq!(msgs.len(), 4, "{msgs:?}");
+        assert!(msgs[0].contains("include cycle"));
+        assert!(msgs[1].contains("outside the repository"));
+        assert!(msgs[2].contains("outside the repository"));
+        assert!(msgs[3].contains("missing.yml does not exist"));
+        assert_eq!(contained_path("a/b", "../../c.yml").as_deref(), Some("c.yml"));
+        assert_eq!(contained_path("a", "../../c.yml"), None);
+        assert_eq!(contained_path("", "C:/x.yml"), None);
+        assert_eq!(contained_path("", "${DIR}/x.yml"), None);
+    }
+
+    #[test]
+    fn include_loads_from_disk_inside_the_repository_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir_all(root.join("infra")).unwrap();
+        std::fs::write(dir.path().join("outside.yml"), "services: {evil: {image: x}}\n").unwrap();
+        std::fs::write(
+            root.join("docker-compose.prod.yml"),
+            "include:\n  - infra/db.yml\n  - ../outside.yml\n  - infra/link.yml\nservices:\n  api: {build: .}\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("infra/db.yml"), "services:\n  db:\n    env_file: db.env\n").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path().join("outside.yml"), root.join("infra/link.yml"))
+            .unwrap();
+        let index = RepoIndex::build(&root).unwrap();
+        let cf = ComposeFiles::build(&index, &[]);
+        let rels: Vec<&str> = cf.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, vec!["docker-compose.prod.yml", "infra/db.yml"]);
+        let p = &cf.production[0];
+        let names: Vec<&str> = p.services.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, vec!["api", "db"]);
+        // The included file's env_file resolves beside it, and is located there.
+        assert!(cf.paths.iter().any(|(r, st)| r.file == "infra/db.yml"
+            && r.line == 3
+            && r.rel == "infra/db.env"
+            && *st == PathState::Missing));
+    }
+
+    #[test]
     fn interpolation() {
         let r = var_refs("${SECRET_KEY:-change-me} $HOME $$LIT ${REQ:?set it} ${A-${B}}");
         let names: Vec<(&str, Option<&str>, bool)> = r
@@ -1349,7 +1436,8 @@ mod tests {
         ];
         let tokens = [
             "a", ":", " ", "\n", "  ", "-", "[", "]", "{", "}", "&x", "*x", "<<", "${", "}", "$$",
-            "\"", "'", "|", ">", "#", ",", "services", "extends", "é",
+            "\"", "'", "|", ">", "#", ",", "services", "extends", "é", "include", "a.yml",
+            "b.yml", "path", "../",
         ];
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         let mut inputs: Vec<String> = samples.iter().map(|s| s.to_string()).collect();
