@@ -1479,6 +1479,96 @@ class Settings(BaseSettings):
         assert!(!n.iter().any(|(k, _)| k == "SET"));
     }
 
+    fn deploy_sets(files: &[(&str, &str)]) -> DeploySets {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, content) in files {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, content).unwrap();
+        }
+        let index = RepoIndex::build(dir.path()).unwrap();
+        let env_files = EnvFiles::default();
+        let compose = ComposeFiles::build(&index, &[]);
+        let manifests = Manifests::discover(&index, &[]);
+        DeploySets::build(&index, &env_files, &compose, &manifests)
+    }
+
+    fn set_at(d: &DeploySets, name: &str) -> Option<String> {
+        d.sets
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| format!("{}:{}", s.file, s.line))
+    }
+
+    #[test]
+    fn kubernetes_env_and_env_from() {
+        let d = deploy_sets(&[
+            (
+                "k8s/deploy.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.2\n          env:\n            - name: DATABASE_URL\n              valueFrom:\n                secretKeyRef: {name: db, key: url}\n            - name: DEBUG\n              value: \"false\"\n          envFrom:\n            - configMapRef: {name: api-config}\n              prefix: APP_\n            - secretRef: {name: api-secrets}\n            - secretRef: {name: vault-injected}\n              prefix: VAULT_\n        - name: cache\n          image: redis:7\n          env:\n            - {name: REDIS_ONLY, value: x}\n",
+            ),
+            (
+                "k8s/config.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api-config\ndata:\n  LOG_LEVEL: info\n  nginx.conf: |\n    x\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: api-secrets\nstringData:\n  SECRET_KEY: s3cr3t-value\ndata:\n  JWT_KEY: c2VjcmV0\n",
+            ),
+        ]);
+        assert_eq!(set_at(&d, "DATABASE_URL").as_deref(), Some("k8s/deploy.yaml:12"));
+        assert_eq!(set_at(&d, "DEBUG").as_deref(), Some("k8s/deploy.yaml:15"));
+        assert_eq!(set_at(&d, "APP_LOG_LEVEL").as_deref(), Some("k8s/config.yaml:6"));
+        assert_eq!(set_at(&d, "SECRET_KEY").as_deref(), Some("k8s/config.yaml:15"));
+        assert_eq!(set_at(&d, "JWT_KEY").as_deref(), Some("k8s/config.yaml:17"));
+        // Keys that are no variable names, and third-party containers, set nothing.
+        assert!(!d.sets.iter().any(|s| s.name.contains("nginx") || s.name == "REDIS_ONLY"));
+        // No secret value is kept anywhere.
+        assert!(!format!("{d:?}").contains("s3cr3t"));
+        assert_eq!(d.unknown.len(), 1, "{:?}", d.unknown);
+        let u = &d.unknown[0];
+        assert_eq!((u.file.as_str(), u.line, u.prefix.as_str()), ("k8s/deploy.yaml", 21, "VAULT_"));
+        assert!(u.reason.contains("vault-injected"));
+        assert!(u.could_set("VAULT_TOKEN", false) && !u.could_set("OTHER", false));
+        assert!(u.could_set("vault_token", true));
+        assert!(d.sources.iter().any(|s| s.contains("Deployment/api")));
+    }
+
+    #[test]
+    fn helm_env_from_values_and_unresolvable_env() {
+        let d = deploy_sets(&[
+            ("chart/Chart.yaml", "apiVersion: v2\nname: api\nversion: 0.1.0\n"),
+            (
+                "chart/values.yaml",
+                "env:\n  - name: API_TOKEN\n    value: x\nworkerEnv: {}\n",
+            ),
+            (
+                "chart/values-production.yaml",
+                "env:\n  - name: API_TOKEN\n    value: y\n  - name: CACHE_URLL\n    value: redis://cache\n",
+            ),
+            (
+                "chart/templates/deploy.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: \"acme/api:{{ .Chart.AppVersion }}\"\n          env:\n            {{- toYaml .Values.env | nindent 12 }}\n        - name: sidecar\n          image: acme/api\n          env:\n            - name: FIXED\n              value: {{ .Values.fixed | quote }}\n",
+            ),
+            (
+                "chart/templates/worker.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          image: acme/api\n          env:\n            {{- range $k, $v := .Values.extra }}\n            - name: {{ $k }}\n              value: {{ $v }}\n            {{- end }}\n",
+            ),
+        ]);
+        assert_eq!(set_at(&d, "FIXED").as_deref(), Some("chart/templates/deploy.yaml:16"));
+        assert_eq!(
+            set_at(&d, "CACHE_URLL").as_deref(),
+            Some("chart/values-production.yaml:4")
+        );
+        assert_eq!(
+            set_at(&d, "API_TOKEN").as_deref(),
+            Some("chart/values-production.yaml:2")
+        );
+        assert!(
+            d.unknown
+                .iter()
+                .any(|u| u.file == "chart/templates/worker.yaml" && u.prefix.is_empty()),
+            "{:?}",
+            d.unknown
+        );
+    }
+
     #[test]
     fn odd_inputs_never_panic() {
         let tokens = [
