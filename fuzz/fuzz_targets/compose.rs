@@ -23,7 +23,13 @@ fuzz_target!(|data: &[u8]| {
     for f in &files.files {
         let _ = f.includes();
     }
-    let p = files.project(&["docker-compose.yml".into(), "docker-compose.prod.yml".into()], "fuzz");
+    let p = files.project(
+        &[
+            "docker-compose.yml".into(),
+            "docker-compose.prod.yml".into(),
+        ],
+        "fuzz",
+    );
     for s in &p.services {
         let _ = s.environment();
     }

@@ -955,7 +955,11 @@ impl ComposeFiles {
     pub fn dir_of(&self, rel: &str) -> String {
         match self.file(rel) {
             Some(f) => f.dir().to_string(),
-            None => rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("").to_string(),
+            None => rel
+                .rsplit_once('/')
+                .map(|(d, _)| d)
+                .unwrap_or("")
+                .to_string(),
         }
     }
 
@@ -1309,12 +1313,18 @@ mod tests {
                 "infra/db.yml",
                 "include: [../docker-compose.yml]\nservices:\n  db:\n    image: postgres:16\n  migrate:\n    image: app\n    environment:\n      DATABASE_URL: postgres://db\n",
             ),
-            ("infra/cache.yml", "services:\n  cache:\n    image: redis:7\n"),
+            (
+                "infra/cache.yml",
+                "services:\n  cache:\n    image: redis:7\n",
+            ),
             (
                 "infra/cache.prod.yml",
                 "services:\n  cache:\n    environment: [REDIS_ARGS=--appendonly yes]\n",
             ),
-            ("a.yml", "include: [a.yml, ../../etc/passwd, /etc/hosts, missing.yml]\n"),
+            (
+                "a.yml",
+                "include: [a.yml, ../../etc/passwd, /etc/hosts, missing.yml]\n",
+            ),
         ]);
         let p = cf.project(&["docker-compose.yml".into()], "t");
         let names: Vec<&str> = p.services.iter().map(|s| s.name.as_str()).collect();
@@ -1350,7 +1360,10 @@ mod tests {
         assert!(msgs[1].contains("outside the repository"));
         assert!(msgs[2].contains("outside the repository"));
         assert!(msgs[3].contains("missing.yml does not exist"));
-        assert_eq!(contained_path("a/b", "../../c.yml").as_deref(), Some("c.yml"));
+        assert_eq!(
+            contained_path("a/b", "../../c.yml").as_deref(),
+            Some("c.yml")
+        );
         assert_eq!(contained_path("a", "../../c.yml"), None);
         assert_eq!(contained_path("", "C:/x.yml"), None);
         assert_eq!(contained_path("", "${DIR}/x.yml"), None);
@@ -1361,13 +1374,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("repo");
         std::fs::create_dir_all(root.join("infra")).unwrap();
-        std::fs::write(dir.path().join("outside.yml"), "services: {evil: {image: x}}\n").unwrap();
+        std::fs::write(
+            dir.path().join("outside.yml"),
+            "services: {evil: {image: x}}\n",
+        )
+        .unwrap();
         std::fs::write(
             root.join("docker-compose.prod.yml"),
             "include:\n  - infra/db.yml\n  - ../outside.yml\n  - infra/link.yml\nservices:\n  api: {build: .}\n",
         )
         .unwrap();
-        std::fs::write(root.join("infra/db.yml"), "services:\n  db:\n    env_file: db.env\n").unwrap();
+        std::fs::write(
+            root.join("infra/db.yml"),
+            "services:\n  db:\n    env_file: db.env\n",
+        )
+        .unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink(dir.path().join("outside.yml"), root.join("infra/link.yml"))
             .unwrap();
@@ -1436,8 +1457,8 @@ mod tests {
         ];
         let tokens = [
             "a", ":", " ", "\n", "  ", "-", "[", "]", "{", "}", "&x", "*x", "<<", "${", "}", "$$",
-            "\"", "'", "|", ">", "#", ",", "services", "extends", "é", "include", "a.yml",
-            "b.yml", "path", "../",
+            "\"", "'", "|", ">", "#", ",", "services", "extends", "é", "include", "a.yml", "b.yml",
+            "path", "../",
         ];
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         let mut inputs: Vec<String> = samples.iter().map(|s| s.to_string()).collect();

@@ -991,7 +991,12 @@ fn env_source_keys(o: &K8sObject) -> (Vec<(String, u32)>, bool) {
         }
         "SealedSecret" => take(o.doc.path(&["spec", "encryptedData"]), &mut opaque),
         "ExternalSecret" => {
-            for d in o.doc.path(&["spec", "data"]).map(|d| d.as_seq()).unwrap_or(&[]) {
+            for d in o
+                .doc
+                .path(&["spec", "data"])
+                .map(|d| d.as_seq())
+                .unwrap_or(&[])
+            {
                 match d.get("secretKey").and_then(|k| k.as_str()) {
                     Some(k) if !k.contains(UNRESOLVED) => {
                         if is_env_name(k) {
@@ -1170,8 +1175,12 @@ impl DeploySets {
             if containers.is_empty() {
                 continue;
             }
-            self.sources
-                .push(format!("Kubernetes {} ({}:{})", w.display(), w.file, w.line));
+            self.sources.push(format!(
+                "Kubernetes {} ({}:{})",
+                w.display(),
+                w.file,
+                w.line
+            ));
             let template_lines: Option<Vec<String>> = match &w.origin {
                 Origin::Helm { .. } => index
                     .read_text(&w.file)
@@ -1237,6 +1246,7 @@ impl DeploySets {
                 continue;
             }
             let (mut file, mut line) = (w.file.clone(), entry.line);
+            let mut from_values = "";
             // `toYaml .Values.env` puts the whole list on the template line: the values file
             // that writes the name is the place to fix it.
             if let (Some(chart), Some(t)) = (chart, template) {
@@ -1245,13 +1255,14 @@ impl DeploySets {
                     .is_some_and(|l| l.contains(name.as_str()));
                 if !written_here && let Some((f, l)) = helm_values_line(index, chart, &name) {
                     (file, line) = (f, l);
+                    from_values = ", from the chart's values";
                 }
             }
             self.sets.push(EnvSet {
                 name,
                 file,
                 line,
-                source: format!("env of {source}"),
+                source: format!("env of {source}{from_values}"),
             });
         }
     }
@@ -1340,8 +1351,8 @@ impl Fact for DeploySets {
         tokio::task::spawn_blocking(move || {
             DeploySets::build(&index, &env_files, &compose, &manifests)
         })
-            .await
-            .map_err(|e| FactError::new(format!("reading the deployment's variables failed: {e}")))
+        .await
+        .map_err(|e| FactError::new(format!("reading the deployment's variables failed: {e}")))
     }
 }
 
@@ -1512,18 +1523,34 @@ class Settings(BaseSettings):
                 "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api-config\ndata:\n  LOG_LEVEL: info\n  nginx.conf: |\n    x\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: api-secrets\nstringData:\n  SECRET_KEY: s3cr3t-value\ndata:\n  JWT_KEY: c2VjcmV0\n",
             ),
         ]);
-        assert_eq!(set_at(&d, "DATABASE_URL").as_deref(), Some("k8s/deploy.yaml:12"));
+        assert_eq!(
+            set_at(&d, "DATABASE_URL").as_deref(),
+            Some("k8s/deploy.yaml:12")
+        );
         assert_eq!(set_at(&d, "DEBUG").as_deref(), Some("k8s/deploy.yaml:15"));
-        assert_eq!(set_at(&d, "APP_LOG_LEVEL").as_deref(), Some("k8s/config.yaml:6"));
-        assert_eq!(set_at(&d, "SECRET_KEY").as_deref(), Some("k8s/config.yaml:15"));
+        assert_eq!(
+            set_at(&d, "APP_LOG_LEVEL").as_deref(),
+            Some("k8s/config.yaml:6")
+        );
+        assert_eq!(
+            set_at(&d, "SECRET_KEY").as_deref(),
+            Some("k8s/config.yaml:15")
+        );
         assert_eq!(set_at(&d, "JWT_KEY").as_deref(), Some("k8s/config.yaml:17"));
         // Keys that are no variable names, and third-party containers, set nothing.
-        assert!(!d.sets.iter().any(|s| s.name.contains("nginx") || s.name == "REDIS_ONLY"));
+        assert!(
+            !d.sets
+                .iter()
+                .any(|s| s.name.contains("nginx") || s.name == "REDIS_ONLY")
+        );
         // No secret value is kept anywhere.
         assert!(!format!("{d:?}").contains("s3cr3t"));
         assert_eq!(d.unknown.len(), 1, "{:?}", d.unknown);
         let u = &d.unknown[0];
-        assert_eq!((u.file.as_str(), u.line, u.prefix.as_str()), ("k8s/deploy.yaml", 21, "VAULT_"));
+        assert_eq!(
+            (u.file.as_str(), u.line, u.prefix.as_str()),
+            ("k8s/deploy.yaml", 21, "VAULT_")
+        );
         assert!(u.reason.contains("vault-injected"));
         assert!(u.could_set("VAULT_TOKEN", false) && !u.could_set("OTHER", false));
         assert!(u.could_set("vault_token", true));
@@ -1533,7 +1560,10 @@ class Settings(BaseSettings):
     #[test]
     fn helm_env_from_values_and_unresolvable_env() {
         let d = deploy_sets(&[
-            ("chart/Chart.yaml", "apiVersion: v2\nname: api\nversion: 0.1.0\n"),
+            (
+                "chart/Chart.yaml",
+                "apiVersion: v2\nname: api\nversion: 0.1.0\n",
+            ),
             (
                 "chart/values.yaml",
                 "env:\n  - name: API_TOKEN\n    value: x\nworkerEnv: {}\n",
@@ -1551,7 +1581,10 @@ class Settings(BaseSettings):
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          image: acme/api\n          env:\n            {{- range $k, $v := .Values.extra }}\n            - name: {{ $k }}\n              value: {{ $v }}\n            {{- end }}\n",
             ),
         ]);
-        assert_eq!(set_at(&d, "FIXED").as_deref(), Some("chart/templates/deploy.yaml:16"));
+        assert_eq!(
+            set_at(&d, "FIXED").as_deref(),
+            Some("chart/templates/deploy.yaml:16")
+        );
         assert_eq!(
             set_at(&d, "CACHE_URLL").as_deref(),
             Some("chart/values-production.yaml:4")
