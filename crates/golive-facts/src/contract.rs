@@ -1034,6 +1034,30 @@ fn produced_secret_name(o: &K8sObject) -> Option<String> {
     }
 }
 
+/// Names of environments other than production, as directory or file name parts.
+const OTHER_ENVIRONMENTS: &[&str] = &[
+    "dev",
+    "development",
+    "local",
+    "staging",
+    "stage",
+    "qa",
+    "test",
+    "testing",
+    "sandbox",
+    "preview",
+    "review",
+    "demo",
+];
+
+/// A manifest path that names another environment (`k8s/overlays/staging/`, `deploy-dev.yaml`):
+/// without `manifests` in golive.toml, what it sets is not what production sets.
+pub fn names_other_environment(rel: &str) -> bool {
+    rel.to_ascii_lowercase()
+        .split(['/', '.', '-', '_'])
+        .any(|p| OTHER_ENVIRONMENTS.contains(&p))
+}
+
 /// Where a Helm chart's values file writes `name: <var>`, for an env entry that a template
 /// pulls in with `toYaml .Values.…`: the overlay that wins first, then `values.yaml`.
 fn helm_values_line(index: &RepoIndex, chart: &str, var: &str) -> Option<(String, u32)> {
@@ -1165,7 +1189,9 @@ impl DeploySets {
                 prefix: String::new(),
             });
         }
-        for w in manifests.workloads() {
+        // Discovered (not configured) manifests may hold every environment's overlays.
+        let applies = |rel: &str| manifests.configured || !names_other_environment(rel);
+        for w in manifests.workloads().filter(|w| applies(&w.file)) {
             let containers: Vec<&crate::yaml_tree::Node> = w
                 .init_containers()
                 .iter()
@@ -1304,6 +1330,7 @@ impl DeploySets {
                 .objects
                 .iter()
                 .filter(|o| same_ns(o))
+                .filter(|o| manifests.configured || !names_other_environment(&o.file))
                 .filter(|o| match kind {
                     "ConfigMap" => o.kind == "ConfigMap" && o.name == name,
                     _ => produced_secret_name(o).as_deref() == Some(name.as_str()),
@@ -1555,6 +1582,12 @@ class Settings(BaseSettings):
         assert!(u.could_set("VAULT_TOKEN", false) && !u.could_set("OTHER", false));
         assert!(u.could_set("vault_token", true));
         assert!(d.sources.iter().any(|s| s.contains("Deployment/api")));
+        assert!(names_other_environment("k8s/overlays/staging/deploy.yaml"));
+        assert!(names_other_environment("deploy/api-dev.yaml"));
+        assert!(!names_other_environment(
+            "k8s/overlays/production/deploy.yaml"
+        ));
+        assert!(!names_other_environment("k8s/deployment.yaml"));
     }
 
     #[test]

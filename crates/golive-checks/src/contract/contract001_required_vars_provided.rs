@@ -24,7 +24,8 @@ Kubernetes workload's application containers (not database, cache or proxy image
 entries (`value` or `valueFrom`), and `envFrom` ConfigMaps (`data` keys) and Secrets (`data`/\
 `stringData` key names, never values; SealedSecret and ExternalSecret keys count) found among \
 the manifests, with their `prefix`. Manifests are the environment's `manifests` in golive.toml, \
-else every manifest of the repository; Helm charts are read with their production values \
+else every manifest of the repository outside paths named for another environment (`dev`, \
+`staging`, `local`, …: a Kustomize `overlays/staging/`); Helm charts are read with their production values \
 (`env: {{ toYaml .Values.env | nindent 12 }}` counts). Tests and examples are not scanned. \
 When a variable could come from a source golive cannot list — an env file or `envFrom` \
 ConfigMap/Secret not in the repository (created by the pipeline or an operator), a Helm `env` \
