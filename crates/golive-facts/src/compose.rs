@@ -480,9 +480,12 @@ impl ComposeFile {
     }
 }
 
-/// How deep `include:` may nest, and how many files includes may add to the repository's.
+/// How deep `include:` may nest, how many files includes may add to the repository's, and how
+/// many included files one project may expand (a file included from many places counts each
+/// time, so a dense include graph cannot make the expansion exponential).
 pub const MAX_INCLUDE_DEPTH: usize = 8;
 pub const MAX_INCLUDED_FILES: usize = 64;
+pub const MAX_INCLUDE_EXPANSIONS: usize = 256;
 
 /// One entry of a top-level `include:`.
 #[derive(Debug, Clone, PartialEq)]
@@ -867,6 +870,7 @@ impl ComposeFiles {
         rel: &str,
         problems: &mut Vec<(String, u32, String)>,
         stack: &mut Vec<String>,
+        budget: &mut usize,
     ) -> Vec<Service> {
         let mut own = self.file_services(rel, problems);
         let Some(f) = self.file(rel) else {
@@ -923,9 +927,20 @@ impl ComposeFiles {
                         }
                     }
                 }
+                if *budget == 0 {
+                    problems.push((
+                        f.rel.clone(),
+                        inc.line,
+                        format!(
+                            "includes expand more than {MAX_INCLUDE_EXPANSIONS} files; {p} not followed"
+                        ),
+                    ));
+                    continue;
+                }
+                *budget -= 1;
                 stack.push(p.clone());
                 // Several paths in one entry combine as `-f` overlays of each other.
-                for s in self.services_with_includes(p, problems, stack) {
+                for s in self.services_with_includes(p, problems, stack, budget) {
                     match included.iter_mut().find(|x| x.name == s.name) {
                         Some(existing) => existing.node = merge(&existing.node, &s.node, "", 0),
                         None => included.push(s),
@@ -1016,6 +1031,7 @@ impl ComposeFiles {
     pub fn project(&self, files: &[String], reason: &str) -> ComposeProject {
         let mut problems = Vec::new();
         let mut services: Vec<Service> = Vec::new();
+        let mut budget = MAX_INCLUDE_EXPANSIONS;
         for rel in files {
             match self.file(rel) {
                 None => problems.push((rel.clone(), 1, "compose file does not exist".to_string())),
@@ -1031,7 +1047,7 @@ impl ComposeFiles {
                 Some(_) => {}
             }
             let mut stack = vec![rel.clone()];
-            for s in self.services_with_includes(rel, &mut problems, &mut stack) {
+            for s in self.services_with_includes(rel, &mut problems, &mut stack, &mut budget) {
                 match services.iter_mut().find(|x| x.name == s.name) {
                     Some(existing) => existing.node = merge(&existing.node, &s.node, "", 0),
                     None => services.push(s),
@@ -1360,6 +1376,27 @@ mod tests {
         assert!(msgs[1].contains("outside the repository"));
         assert!(msgs[2].contains("outside the repository"));
         assert!(msgs[3].contains("missing.yml does not exist"));
+        // Every file including every later one, twice: the expansion stays bounded.
+        let dense: Vec<(String, String)> = (0..12)
+            .map(|i| {
+                let incs: Vec<String> = (i + 1..12).map(|j| format!("f{j}.yml")).collect();
+                let incs = [incs.clone(), incs].concat().join(", ");
+                (
+                    format!("f{i}.yml"),
+                    format!("include: [{incs}]\nservices: {{s{i}: {{image: x}}}}\n"),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = dense
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let p = files(&refs).project(&["f0.yml".into()], "t");
+        assert!(
+            p.problems
+                .iter()
+                .any(|(_, _, m)| m.contains("expand more than"))
+        );
         assert_eq!(
             contained_path("a/b", "../../c.yml").as_deref(),
             Some("c.yml")
