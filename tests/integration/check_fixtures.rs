@@ -2,6 +2,7 @@
 //! `tests/fixtures/checks/<CODE>/`, each a small repository. `expect.toml` in a fixture states
 //! the outcome: `status` (default `pass`), `locations` (every one must be reported, as
 //! `path:line`), `message_contains`, and `git = true` to commit the fixture to a git repo first.
+//! Further cases sit beside them as `<status>-<name>/` (`fail-k8s/`, `warn-unknown-secret/`).
 
 use crate::support::{copy_dir, fixtures, git_commit_all};
 use golive_core::config::Config;
@@ -128,6 +129,28 @@ fn every_file_check_has_pass_and_fail_fixtures_that_hold() {
             ran += 1;
             if let Err(e) = check_fixture(m.code, kind, &dir) {
                 problems.push(e);
+            }
+        }
+        // More cases of one check: `fail-k8s/`, `warn-unknown-secret/`; the name before the
+        // first `-` is the expected status.
+        let mut extra: Vec<(String, std::path::PathBuf)> =
+            std::fs::read_dir(fixtures().join("checks").join(m.code))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
+                .filter(|(n, p)| n.contains('-') && p.is_dir())
+                .collect();
+        extra.sort();
+        for (name, dir) in extra {
+            let kind = name.split('-').next().unwrap_or("");
+            if !["pass", "fail", "warn", "error", "skipped"].contains(&kind) {
+                problems.push(format!("{}: fixture {name} names no status", m.code));
+                continue;
+            }
+            ran += 1;
+            if let Err(e) = check_fixture(m.code, kind, &dir) {
+                problems.push(format!("{name}: {e}"));
             }
         }
     }

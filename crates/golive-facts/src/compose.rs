@@ -1,6 +1,8 @@
 //! Compose files: parsed with line numbers (serde-saphyr `Spanned`), services resolved through
 //! `extends`, and overlays merged as `docker compose -f base -f prod` would. Every value keeps
 //! the file and line it came from, so a finding points at the overlay line that set it.
+//! Top-level `include:` is followed (relative to the including file, never outside the
+//! repository, bounded in depth and count), and included services keep their own file and line.
 
 use crate::repo_index::{FileKind, RepoIndex, is_test_or_example_path};
 use golive_core::{Fact, FactError, Facts};
@@ -396,12 +398,138 @@ pub struct ComposeFile {
     pub rel: String,
     pub root: Option<Node>,
     pub error: Option<YamlError>,
+    /// The `project_directory` an `include:` gave this file: its relative paths resolve there.
+    pub project_dir: Option<String>,
 }
 
 impl ComposeFile {
-    pub fn dir(&self) -> &str {
-        self.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+    pub fn new(rel: &str, text: &str) -> Self {
+        match parse_yaml(text, rel) {
+            Ok(root) => ComposeFile {
+                rel: rel.to_string(),
+                root: Some(root),
+                error: None,
+                project_dir: None,
+            },
+            Err(e) => ComposeFile {
+                rel: rel.to_string(),
+                root: None,
+                error: Some(e),
+                project_dir: None,
+            },
+        }
     }
+
+    /// The directory relative paths of this file resolve against.
+    pub fn dir(&self) -> &str {
+        match &self.project_dir {
+            Some(d) => d,
+            None => self.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or(""),
+        }
+    }
+
+    /// The `include:` entries of this file.
+    pub fn includes(&self) -> Vec<Include> {
+        let Some(inc) = self.root.as_ref().and_then(|r| r.get("include")) else {
+            return Vec::new();
+        };
+        let own_dir = self.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let strings = |n: Option<&Node>| -> Vec<(String, u32)> {
+            match n {
+                None => Vec::new(),
+                Some(n) => match n.str() {
+                    Some(s) => vec![(s.to_string(), n.line)],
+                    None => n
+                        .items()
+                        .iter()
+                        .filter_map(|i| Some((i.str()?.to_string(), i.line)))
+                        .collect(),
+                },
+            }
+        };
+        let items: Vec<&Node> = match inc.str() {
+            Some(_) => vec![inc],
+            None => inc.items().iter().collect(),
+        };
+        items
+            .into_iter()
+            .map(|it| {
+                let (paths, project_dir, env_files) = if it.str().is_some() {
+                    (strings(Some(it)), None, Vec::new())
+                } else {
+                    (
+                        strings(it.get("path")),
+                        it.get("project_directory").and_then(Node::str),
+                        strings(it.get("env_file")),
+                    )
+                };
+                // Paths resolve against the including file's own directory (compose spec).
+                let resolve = |w: &str| contained_path(own_dir, w).ok_or_else(|| w.to_string());
+                Include {
+                    file: self.rel.clone(),
+                    line: it.line,
+                    paths: paths.iter().map(|(w, _)| resolve(w)).collect(),
+                    project_dir: project_dir.map(resolve),
+                    env_files: env_files
+                        .iter()
+                        .map(|(w, l)| (resolve(w), w.clone(), *l))
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// How deep `include:` may nest, how many files includes may add to the repository's, and how
+/// many included files one project may expand (a file included from many places counts each
+/// time, so a dense include graph cannot make the expansion exponential).
+pub const MAX_INCLUDE_DEPTH: usize = 8;
+pub const MAX_INCLUDED_FILES: usize = 64;
+pub const MAX_INCLUDE_EXPANSIONS: usize = 256;
+
+/// One entry of a top-level `include:`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Include {
+    /// The including file and the entry's line.
+    pub file: String,
+    pub line: u32,
+    /// Root-relative paths (several are merged as `-f` overlays), or the path as written when
+    /// it is absolute, remote, built from variables or escapes the repository.
+    pub paths: Vec<Result<String, String>>,
+    pub project_dir: Option<Result<String, String>>,
+    /// Env files for the included file's interpolation: (resolved, written, line).
+    pub env_files: Vec<(Result<String, String>, String, u32)>,
+}
+
+/// `written` resolved against `dir`, or `None` when absolute, remote, made of variables without
+/// defaults, or climbing out of the repository.
+pub fn contained_path(dir: &str, written: &str) -> Option<String> {
+    let p = with_defaults(written)?;
+    let p = p.trim();
+    if p.is_empty()
+        || p.starts_with('/')
+        || p.starts_with('~')
+        || p.starts_with('\\')
+        || p.contains("://")
+        || p.contains(':')
+    {
+        return None;
+    }
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for c in p.split(['/', '\\']) {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            c => parts.push(c),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 /// A service after `extends` and overlays.
@@ -411,6 +539,9 @@ pub struct Service {
     /// Where the service is first declared.
     pub line: u32,
     pub file: String,
+    /// Where its relative paths resolve (the file's directory, or an include's
+    /// `project_directory`).
+    pub dir: String,
     pub node: Node,
 }
 
@@ -653,6 +784,7 @@ impl ComposeFiles {
                     name,
                     line: k.line,
                     file: rel.to_string(),
+                    dir: f.dir().to_string(),
                     node,
                 })
             })
@@ -731,10 +863,175 @@ impl ComposeFiles {
         merge(&base, &own, "", 0)
     }
 
+    /// Services of one file with those its `include:` brings in. An included service whose
+    /// name the file (or an earlier include) already uses is a conflict docker compose refuses.
+    fn services_with_includes(
+        &self,
+        rel: &str,
+        problems: &mut Vec<(String, u32, String)>,
+        stack: &mut Vec<String>,
+        budget: &mut usize,
+    ) -> Vec<Service> {
+        let mut own = self.file_services(rel, problems);
+        let Some(f) = self.file(rel) else {
+            return own;
+        };
+        for inc in f.includes() {
+            if stack.len() > MAX_INCLUDE_DEPTH {
+                problems.push((
+                    f.rel.clone(),
+                    inc.line,
+                    format!("include nests deeper than {MAX_INCLUDE_DEPTH} files; not followed"),
+                ));
+                break;
+            }
+            let mut included: Vec<Service> = Vec::new();
+            for p in &inc.paths {
+                let p = match p {
+                    Ok(p) => p,
+                    Err(w) => {
+                        problems.push((
+                            f.rel.clone(),
+                            inc.line,
+                            format!(
+                                "include {w} is outside the repository, remote or made of variables; its services are unknown"
+                            ),
+                        ));
+                        continue;
+                    }
+                };
+                if stack.iter().any(|x| x == p) {
+                    problems.push((
+                        f.rel.clone(),
+                        inc.line,
+                        format!("include cycle: {} -> {p}", stack.join(" -> ")),
+                    ));
+                    continue;
+                }
+                match self.file(p) {
+                    None => {
+                        problems.push((
+                            f.rel.clone(),
+                            inc.line,
+                            format!("included file {p} does not exist or could not be read"),
+                        ));
+                        continue;
+                    }
+                    Some(inf) => {
+                        if let Some(e) = &inf.error {
+                            problems.push((
+                                p.clone(),
+                                e.line,
+                                format!("cannot parse: {}", e.message),
+                            ));
+                        }
+                    }
+                }
+                if *budget == 0 {
+                    problems.push((
+                        f.rel.clone(),
+                        inc.line,
+                        format!(
+                            "includes expand more than {MAX_INCLUDE_EXPANSIONS} files; {p} not followed"
+                        ),
+                    ));
+                    continue;
+                }
+                *budget -= 1;
+                stack.push(p.clone());
+                // Several paths in one entry combine as `-f` overlays of each other.
+                for s in self.services_with_includes(p, problems, stack, budget) {
+                    match included.iter_mut().find(|x| x.name == s.name) {
+                        Some(existing) => existing.node = merge(&existing.node, &s.node, "", 0),
+                        None => included.push(s),
+                    }
+                }
+                stack.pop();
+            }
+            for s in included {
+                if let Some(mine) = own.iter().find(|x| x.name == s.name) {
+                    problems.push((
+                        mine.file.clone(),
+                        mine.line,
+                        format!(
+                            "service {} conflicts with the service of the same name that {}:{} includes from {}:{}; docker compose refuses to load the project",
+                            s.name, f.rel, inc.line, s.file, s.line
+                        ),
+                    ));
+                    continue;
+                }
+                own.push(s);
+            }
+        }
+        own
+    }
+
+    /// The directory a compose file's relative paths resolve against.
+    pub fn dir_of(&self, rel: &str) -> String {
+        match self.file(rel) {
+            Some(f) => f.dir().to_string(),
+            None => rel
+                .rsplit_once('/')
+                .map(|(d, _)| d)
+                .unwrap_or("")
+                .to_string(),
+        }
+    }
+
+    /// Reads the files `include:` names, breadth first, bounded in count; paths that climb out of
+    /// the repository (also through a symlink) are never read.
+    fn load_includes(&mut self, root: &std::path::Path) {
+        let canonical_root = root.canonicalize().ok();
+        let mut added = 0usize;
+        let mut i = 0;
+        while i < self.files.len() {
+            let incs = self.files[i].includes();
+            i += 1;
+            for inc in incs {
+                let project_dir = inc.project_dir.as_ref().and_then(|d| d.as_ref().ok());
+                for p in inc.paths.iter().filter_map(|p| p.as_ref().ok()) {
+                    if let Some(existing) = self.files.iter_mut().find(|f| &f.rel == p) {
+                        if existing.project_dir.is_none() {
+                            existing.project_dir = project_dir.cloned();
+                        }
+                        continue;
+                    }
+                    if added >= MAX_INCLUDED_FILES {
+                        continue;
+                    }
+                    let abs = root.join(p);
+                    let inside = match (&canonical_root, abs.canonicalize()) {
+                        (Some(r), Ok(a)) => a.starts_with(r),
+                        _ => false,
+                    };
+                    if !inside || !abs.is_file() {
+                        continue;
+                    }
+                    added += 1;
+                    let mut cf = match crate::repo_index::read_text_capped(&abs, p) {
+                        Ok(text) => ComposeFile::new(p, &text),
+                        Err(e) => ComposeFile {
+                            rel: p.clone(),
+                            root: None,
+                            error: Some(YamlError {
+                                line: 1,
+                                message: e.message,
+                            }),
+                            project_dir: None,
+                        },
+                    };
+                    cf.project_dir = project_dir.cloned();
+                    self.files.push(cf);
+                }
+            }
+        }
+    }
+
     /// Combines `files` in `-f` order.
     pub fn project(&self, files: &[String], reason: &str) -> ComposeProject {
         let mut problems = Vec::new();
         let mut services: Vec<Service> = Vec::new();
+        let mut budget = MAX_INCLUDE_EXPANSIONS;
         for rel in files {
             match self.file(rel) {
                 None => problems.push((rel.clone(), 1, "compose file does not exist".to_string())),
@@ -749,7 +1046,8 @@ impl ComposeFiles {
                 }
                 Some(_) => {}
             }
-            for s in self.file_services(rel, &mut problems) {
+            let mut stack = vec![rel.clone()];
+            for s in self.services_with_includes(rel, &mut problems, &mut stack, &mut budget) {
                 match services.iter_mut().find(|x| x.name == s.name) {
                     Some(existing) => existing.node = merge(&existing.node, &s.node, "", 0),
                     None => services.push(s),
@@ -782,18 +1080,7 @@ impl ComposeFiles {
         let files = rels
             .iter()
             .map(|rel| match index.read_text(rel) {
-                Ok(text) => match parse_yaml(&text, rel) {
-                    Ok(root) => ComposeFile {
-                        rel: rel.clone(),
-                        root: Some(root),
-                        error: None,
-                    },
-                    Err(e) => ComposeFile {
-                        rel: rel.clone(),
-                        root: None,
-                        error: Some(e),
-                    },
-                },
+                Ok(text) => ComposeFile::new(rel, &text),
                 Err(e) => ComposeFile {
                     rel: rel.clone(),
                     root: None,
@@ -801,6 +1088,7 @@ impl ComposeFiles {
                         line: 1,
                         message: e.message,
                     }),
+                    project_dir: None,
                 },
             })
             .collect();
@@ -808,6 +1096,7 @@ impl ComposeFiles {
             files,
             ..Default::default()
         };
+        out.load_includes(&index.root);
         for r in out.path_refs() {
             let p = index.root.join(&r.rel);
             let state = if p.is_dir() {
@@ -910,18 +1199,7 @@ mod tests {
         ComposeFiles {
             files: list
                 .iter()
-                .map(|(rel, text)| match parse_yaml(text, rel) {
-                    Ok(root) => ComposeFile {
-                        rel: rel.to_string(),
-                        root: Some(root),
-                        error: None,
-                    },
-                    Err(e) => ComposeFile {
-                        rel: rel.to_string(),
-                        root: None,
-                        error: Some(e),
-                    },
-                })
+                .map(|(rel, text)| ComposeFile::new(rel, text))
                 .collect(),
             ..Default::default()
         }
@@ -1041,6 +1319,131 @@ mod tests {
     }
 
     #[test]
+    fn include_merges_services_with_provenance_conflicts_and_cycles() {
+        let cf = files(&[
+            (
+                "docker-compose.yml",
+                "include:\n  - infra/db.yml\n  - path: [infra/cache.yml, infra/cache.prod.yml]\n    project_directory: infra\nservices:\n  api:\n    build: .\n  db:\n    image: mine\n",
+            ),
+            (
+                "infra/db.yml",
+                "include: [../docker-compose.yml]\nservices:\n  db:\n    image: postgres:16\n  migrate:\n    image: app\n    environment:\n      DATABASE_URL: postgres://db\n",
+            ),
+            (
+                "infra/cache.yml",
+                "services:\n  cache:\n    image: redis:7\n",
+            ),
+            (
+                "infra/cache.prod.yml",
+                "services:\n  cache:\n    environment: [REDIS_ARGS=--appendonly yes]\n",
+            ),
+            (
+                "a.yml",
+                "include: [a.yml, ../../etc/passwd, /etc/hosts, missing.yml]\n",
+            ),
+        ]);
+        let p = cf.project(&["docker-compose.yml".into()], "t");
+        let names: Vec<&str> = p.services.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, vec!["api", "db", "migrate", "cache"]);
+        // The including file's db wins and the conflict is reported at its line.
+        let db = &p.services[1];
+        assert_eq!(db.image().and_then(Node::str), Some("mine"));
+        assert!(
+            p.problems.iter().any(|(f, l, m)| f == "docker-compose.yml"
+                && *l == 8
+                && m.contains("infra/db.yml:3")),
+            "{:?}",
+            p.problems
+        );
+        assert!(
+            p.problems
+                .iter()
+                .any(|(f, l, m)| f == "infra/db.yml" && *l == 1 && m.contains("include cycle")),
+            "{:?}",
+            p.problems
+        );
+        let migrate = &p.services[2];
+        let env = migrate.environment();
+        assert_eq!((&*env[0].2.file, env[0].2.line), ("infra/db.yml", 8));
+        assert_eq!(migrate.dir, "infra");
+        let cache = &p.services[3];
+        assert_eq!(cache.environment()[0].0, "REDIS_ARGS");
+        assert_eq!(&*cache.environment()[0].2.file, "infra/cache.prod.yml");
+        let p = cf.project(&["a.yml".into()], "t");
+        let msgs: Vec<&str> = p.problems.iter().map(|(_, _, m)| m.as_str()).collect();
+        assert_eq!(msgs.len(), 4, "{msgs:?}");
+        assert!(msgs[0].contains("include cycle"));
+        assert!(msgs[1].contains("outside the repository"));
+        assert!(msgs[2].contains("outside the repository"));
+        assert!(msgs[3].contains("missing.yml does not exist"));
+        // Every file including every later one, twice: the expansion stays bounded.
+        let dense: Vec<(String, String)> = (0..12)
+            .map(|i| {
+                let incs: Vec<String> = (i + 1..12).map(|j| format!("f{j}.yml")).collect();
+                let incs = [incs.clone(), incs].concat().join(", ");
+                (
+                    format!("f{i}.yml"),
+                    format!("include: [{incs}]\nservices: {{s{i}: {{image: x}}}}\n"),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = dense
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let p = files(&refs).project(&["f0.yml".into()], "t");
+        assert!(
+            p.problems
+                .iter()
+                .any(|(_, _, m)| m.contains("expand more than"))
+        );
+        assert_eq!(
+            contained_path("a/b", "../../c.yml").as_deref(),
+            Some("c.yml")
+        );
+        assert_eq!(contained_path("a", "../../c.yml"), None);
+        assert_eq!(contained_path("", "C:/x.yml"), None);
+        assert_eq!(contained_path("", "${DIR}/x.yml"), None);
+    }
+
+    #[test]
+    fn include_loads_from_disk_inside_the_repository_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir_all(root.join("infra")).unwrap();
+        std::fs::write(
+            dir.path().join("outside.yml"),
+            "services: {evil: {image: x}}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("docker-compose.prod.yml"),
+            "include:\n  - infra/db.yml\n  - ../outside.yml\n  - infra/link.yml\nservices:\n  api: {build: .}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("infra/db.yml"),
+            "services:\n  db:\n    env_file: db.env\n",
+        )
+        .unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path().join("outside.yml"), root.join("infra/link.yml"))
+            .unwrap();
+        let index = RepoIndex::build(&root).unwrap();
+        let cf = ComposeFiles::build(&index, &[]);
+        let rels: Vec<&str> = cf.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, vec!["docker-compose.prod.yml", "infra/db.yml"]);
+        let p = &cf.production[0];
+        let names: Vec<&str> = p.services.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, vec!["api", "db"]);
+        // The included file's env_file resolves beside it, and is located there.
+        assert!(cf.paths.iter().any(|(r, st)| r.file == "infra/db.yml"
+            && r.line == 3
+            && r.rel == "infra/db.env"
+            && *st == PathState::Missing));
+    }
+
+    #[test]
     fn interpolation() {
         let r = var_refs("${SECRET_KEY:-change-me} $HOME $$LIT ${REQ:?set it} ${A-${B}}");
         let names: Vec<(&str, Option<&str>, bool)> = r
@@ -1091,7 +1494,8 @@ mod tests {
         ];
         let tokens = [
             "a", ":", " ", "\n", "  ", "-", "[", "]", "{", "}", "&x", "*x", "<<", "${", "}", "$$",
-            "\"", "'", "|", ">", "#", ",", "services", "extends", "é",
+            "\"", "'", "|", ">", "#", ",", "services", "extends", "é", "include", "a.yml", "b.yml",
+            "path", "../",
         ];
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         let mut inputs: Vec<String> = samples.iter().map(|s| s.to_string()).collect();
@@ -1211,6 +1615,8 @@ pub enum PathKind {
     Dockerfile,
     ConfigFile,
     SecretFile,
+    /// A compose file named by `include:`.
+    Included,
 }
 
 impl PathKind {
@@ -1222,6 +1628,7 @@ impl PathKind {
             Self::Dockerfile => "Dockerfile",
             Self::ConfigFile => "config file",
             Self::SecretFile => "secret file",
+            Self::Included => "included compose file",
         }
     }
 }
@@ -1388,6 +1795,16 @@ impl ComposeFiles {
                                 ));
                             }
                         }
+                    }
+                }
+            }
+            for inc in f.includes() {
+                for p in inc.paths.iter().filter_map(|p| p.as_ref().ok()) {
+                    out.push(mk(inc.line, None, PathKind::Included, p, p.clone()));
+                }
+                for (p, written, line) in &inc.env_files {
+                    if let Ok(rel) = p {
+                        out.push(mk(*line, None, PathKind::EnvFile, written, rel.clone()));
                     }
                 }
             }

@@ -1,10 +1,14 @@
 //! The application's configuration contract: which environment variables the code reads (with
 //! tree-sitter grammars for Python, JavaScript, TypeScript, Go and Rust) and which ones the
-//! production deployment sets (production env files, and the `environment` and `env_file` of
-//! production compose services that build from this repository).
+//! production deployment sets (production env files, the `environment` and `env_file` of
+//! production compose services that build from this repository, and the `env`/`envFrom` of the
+//! application containers of the Kubernetes manifests and Helm charts, ConfigMaps and Secrets
+//! resolved by name among the repository's manifests — Secret key names only, never values).
 
 use crate::compose::{ComposeFiles, Node, with_defaults};
 use crate::env_files::EnvFiles;
+use crate::helm::UNRESOLVED;
+use crate::manifests::{K8sObject, Manifests, Origin};
 use crate::repo_index::{FileKind, Language, RepoIndex, is_test_or_example_path};
 use golive_core::{Fact, FactError, Facts};
 use std::collections::{BTreeMap, BTreeSet};
@@ -874,19 +878,227 @@ pub struct EnvSet {
     pub source: String,
 }
 
+/// A source that may set variables golive cannot list: an env file missing from the repository,
+/// an `envFrom` ConfigMap or Secret that is not among the manifests, a Helm `env` it cannot
+/// resolve without rendering, a manifest that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownSource {
+    pub file: String,
+    pub line: u32,
+    pub reason: String,
+    /// Only variables starting with this (an `envFrom` `prefix`) can come from it; empty: any.
+    pub prefix: String,
+}
+
+impl UnknownSource {
+    /// Whether `name` could come from this source.
+    pub fn could_set(&self, name: &str, case_insensitive: bool) -> bool {
+        if case_insensitive {
+            name.to_ascii_uppercase()
+                .starts_with(&self.prefix.to_ascii_uppercase())
+        } else {
+            name.starts_with(&self.prefix)
+        }
+    }
+}
+
 /// What the production deployment provides to the application.
 #[derive(Debug, Clone, Default)]
 pub struct DeploySets {
     pub sets: Vec<EnvSet>,
-    /// Env files a production app service loads that could not be read (not in the repository):
-    /// what they set is unknown.
-    pub unreadable: Vec<(String, u32, String)>,
+    /// Sources whose variables are unknown: a variable they could set is neither known to be
+    /// set nor known to be missing.
+    pub unknown: Vec<UnknownSource>,
     /// Where the production configuration was found (for evidence); empty when there is none.
     pub sources: Vec<String>,
 }
 
+/// Images of databases, caches, brokers and proxies: their containers do not run the
+/// application's code, so what they are given is not part of its contract.
+const THIRD_PARTY_IMAGES: &[&str] = &[
+    "postgres",
+    "postgis",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "redis",
+    "valkey",
+    "memcached",
+    "rabbitmq",
+    "elasticsearch",
+    "opensearch",
+    "minio",
+    "nginx",
+    "nginx-unprivileged",
+    "traefik",
+    "envoy",
+    "haproxy",
+    "busybox",
+    "pgbouncer",
+    "cloud-sql-proxy",
+    "otel-collector",
+    "opentelemetry-collector",
+    "opentelemetry-collector-contrib",
+    "prometheus",
+    "grafana",
+    "fluent-bit",
+    "vector",
+];
+
+fn runs_third_party_image(container: &crate::yaml_tree::Node) -> bool {
+    container
+        .get("image")
+        .and_then(|i| i.scalar_text())
+        .and_then(|i| crate::dockerfile::ImageRef::parse(&i))
+        .is_some_and(|r| THIRD_PARTY_IMAGES.contains(&r.short_name().as_str()))
+}
+
+/// Kubernetes turns keys that are not valid variable names into no variable at all (and an
+/// event), so a `nginx.conf` key of an `envFrom` ConfigMap sets nothing.
+fn is_env_name(k: &str) -> bool {
+    let mut c = k.chars();
+    c.next()
+        .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+        && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+}
+
+/// The keys an `envFrom` source turns into variables, with their lines, and whether the object
+/// has keys golive cannot list (Helm, `dataFrom`).
+fn env_source_keys(o: &K8sObject) -> (Vec<(String, u32)>, bool) {
+    let mut keys = Vec::new();
+    let mut opaque = false;
+    let mut take = |n: Option<&crate::yaml_tree::Node>, opaque: &mut bool| {
+        let Some(n) = n else { return };
+        if n.as_str().is_some_and(|s| s.contains(UNRESOLVED)) {
+            *opaque = true;
+        }
+        for e in n.entries() {
+            if e.key.contains(UNRESOLVED) {
+                *opaque = true;
+            } else if is_env_name(&e.key) {
+                keys.push((e.key.clone(), e.line));
+            }
+        }
+    };
+    match o.kind.as_str() {
+        "ConfigMap" => {
+            take(o.doc.get("data"), &mut opaque);
+            take(o.doc.get("binaryData"), &mut opaque);
+        }
+        "Secret" => {
+            take(o.doc.get("data"), &mut opaque);
+            take(o.doc.get("stringData"), &mut opaque);
+        }
+        "SealedSecret" => take(o.doc.path(&["spec", "encryptedData"]), &mut opaque),
+        "ExternalSecret" => {
+            for d in o
+                .doc
+                .path(&["spec", "data"])
+                .map(|d| d.as_seq())
+                .unwrap_or(&[])
+            {
+                match d.get("secretKey").and_then(|k| k.as_str()) {
+                    Some(k) if !k.contains(UNRESOLVED) => {
+                        if is_env_name(k) {
+                            keys.push((k.to_string(), d.line));
+                        }
+                    }
+                    _ => opaque = true,
+                }
+            }
+            if o.doc.path(&["spec", "dataFrom"]).is_some() {
+                opaque = true;
+            }
+        }
+        _ => {}
+    }
+    (keys, opaque)
+}
+
+/// The name of the Secret an object produces: a Secret's own, a SealedSecret's template or own
+/// name, an ExternalSecret's target (its own name by default).
+fn produced_secret_name(o: &K8sObject) -> Option<String> {
+    match o.kind.as_str() {
+        "Secret" => Some(o.name.clone()),
+        "SealedSecret" => o
+            .doc
+            .path(&["spec", "template", "metadata", "name"])
+            .and_then(|n| n.scalar_text())
+            .or_else(|| Some(o.name.clone())),
+        "ExternalSecret" => o
+            .doc
+            .path(&["spec", "target", "name"])
+            .and_then(|n| n.scalar_text())
+            .or_else(|| Some(o.name.clone())),
+        _ => None,
+    }
+}
+
+/// Names of environments other than production, as directory or file name parts.
+const OTHER_ENVIRONMENTS: &[&str] = &[
+    "dev",
+    "development",
+    "local",
+    "staging",
+    "stage",
+    "qa",
+    "test",
+    "testing",
+    "sandbox",
+    "preview",
+    "review",
+    "demo",
+];
+
+/// A manifest path that names another environment (`k8s/overlays/staging/`, `deploy-dev.yaml`):
+/// without `manifests` in golive.toml, what it sets is not what production sets.
+pub fn names_other_environment(rel: &str) -> bool {
+    rel.to_ascii_lowercase()
+        .split(['/', '.', '-', '_'])
+        .any(|p| OTHER_ENVIRONMENTS.contains(&p))
+}
+
+/// Where a Helm chart's values file writes `name: <var>`, for an env entry that a template
+/// pulls in with `toYaml .Values.…`: the overlay that wins first, then `values.yaml`.
+fn helm_values_line(index: &RepoIndex, chart: &str, var: &str) -> Option<(String, u32)> {
+    let join = |n: &str| {
+        if chart.is_empty() {
+            n.to_string()
+        } else {
+            format!("{chart}/{n}")
+        }
+    };
+    for name in [
+        "values-production.yaml",
+        "values-prod.yaml",
+        "values.production.yaml",
+        "values.prod.yaml",
+        "values.yaml",
+    ] {
+        let rel = join(name);
+        let Ok(text) = index.read_text(&rel) else {
+            continue;
+        };
+        for (i, l) in text.lines().enumerate() {
+            let t = l.trim_start().trim_start_matches("- ").trim();
+            let Some(v) = t.strip_prefix("name:") else {
+                continue;
+            };
+            if v.trim().trim_matches(|c| c == '"' || c == '\'') == var {
+                return Some((rel, i as u32 + 1));
+            }
+        }
+    }
+    None
+}
+
 impl DeploySets {
-    pub fn build(index: &RepoIndex, env_files: &EnvFiles, compose: &ComposeFiles) -> Self {
+    pub fn build(
+        index: &RepoIndex,
+        env_files: &EnvFiles,
+        compose: &ComposeFiles,
+        manifests: &Manifests,
+    ) -> Self {
         let mut out = DeploySets::default();
         for f in env_files.targets() {
             out.sources.push(format!("env file {}", f.rel));
@@ -899,26 +1111,31 @@ impl DeploySets {
                 });
             }
         }
+        out.add_compose(index, compose);
+        out.add_kubernetes(index, manifests);
+        out
+    }
+
+    fn add_compose(&mut self, index: &RepoIndex, compose: &ComposeFiles) {
         for p in &compose.production {
             for s in &p.services {
                 // Only services built from this repository run the application's code.
                 if s.node.get("build").is_none() {
                     continue;
                 }
-                out.sources.push(format!(
+                self.sources.push(format!(
                     "compose service {} ({})",
                     s.name,
                     p.files.join(" + ")
                 ));
                 for (k, _, node) in s.environment() {
-                    out.sets.push(EnvSet {
+                    self.sets.push(EnvSet {
                         name: k,
                         file: node.file.to_string(),
                         line: node.line,
                         source: format!("compose service {}", s.name),
                     });
                 }
-                let dir = s.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
                 let Some(ef) = s.node.get("env_file") else {
                     continue;
                 };
@@ -933,17 +1150,17 @@ impl DeploySets {
                         continue;
                     };
                     let Some(rel) =
-                        with_defaults(written).and_then(|w| crate::compose::repo_path(dir, &w))
+                        with_defaults(written).and_then(|w| crate::compose::repo_path(&s.dir, &w))
                     else {
                         continue;
                     };
-                    if out.sets.iter().any(|x| x.file == rel) {
+                    if self.sets.iter().any(|x| x.file == rel) {
                         continue;
                     }
                     match crate::repo_index::read_text_capped(&index.root.join(&rel), &rel) {
                         Ok(t) => {
                             for e in crate::envfile::parse(&t).effective() {
-                                out.sets.push(EnvSet {
+                                self.sets.push(EnvSet {
                                     name: e.key.clone(),
                                     file: rel.clone(),
                                     line: e.line,
@@ -951,12 +1168,203 @@ impl DeploySets {
                                 });
                             }
                         }
-                        Err(_) => out.unreadable.push((it.file.to_string(), it.line, rel)),
+                        Err(_) => self.unknown.push(UnknownSource {
+                            file: it.file.to_string(),
+                            line: it.line,
+                            reason: format!("env file {rel} is not in the repository"),
+                            prefix: String::new(),
+                        }),
                     }
                 }
             }
         }
-        out
+    }
+
+    fn add_kubernetes(&mut self, index: &RepoIndex, manifests: &Manifests) {
+        for e in &manifests.errors {
+            self.unknown.push(UnknownSource {
+                file: e.file.clone(),
+                line: e.line.unwrap_or(1),
+                reason: format!("manifest {} could not be read ({})", e.file, e.message),
+                prefix: String::new(),
+            });
+        }
+        // Discovered (not configured) manifests may hold every environment's overlays.
+        let applies = |rel: &str| manifests.configured || !names_other_environment(rel);
+        for w in manifests.workloads().filter(|w| applies(&w.file)) {
+            let containers: Vec<&crate::yaml_tree::Node> = w
+                .init_containers()
+                .iter()
+                .chain(w.containers())
+                .filter(|c| !runs_third_party_image(c))
+                .collect();
+            if containers.is_empty() {
+                continue;
+            }
+            self.sources.push(format!(
+                "Kubernetes {} ({}:{})",
+                w.display(),
+                w.file,
+                w.line
+            ));
+            let template_lines: Option<Vec<String>> = match &w.origin {
+                Origin::Helm { .. } => index
+                    .read_text(&w.file)
+                    .ok()
+                    .map(|t| t.lines().map(str::to_string).collect()),
+                Origin::Plain => None,
+            };
+            let chart = match &w.origin {
+                Origin::Helm { chart } => Some(chart.as_str()),
+                Origin::Plain => None,
+            };
+            for c in containers {
+                let cname = c
+                    .get("name")
+                    .and_then(|n| n.scalar_text())
+                    .unwrap_or_default();
+                let source = format!("{} container {cname}", w.display());
+                self.add_container_env(index, w, c, &source, chart, template_lines.as_deref());
+                self.add_env_from(manifests, w, c, &source);
+            }
+        }
+    }
+
+    fn add_container_env(
+        &mut self,
+        index: &RepoIndex,
+        w: &K8sObject,
+        c: &crate::yaml_tree::Node,
+        source: &str,
+        chart: Option<&str>,
+        template: Option<&[String]>,
+    ) {
+        let Some(env) = c.get("env") else {
+            return;
+        };
+        let opaque = |line: u32| UnknownSource {
+            file: w.file.clone(),
+            line,
+            reason: format!(
+                "the env of {source} comes from a Helm expression golive cannot resolve without rendering"
+            ),
+            prefix: String::new(),
+        };
+        if env.as_str().is_some_and(|s| s.contains(UNRESOLVED))
+            || env.entries().iter().any(|e| e.key.contains(UNRESOLVED))
+        {
+            self.unknown.push(opaque(env.line.max(1)));
+            return;
+        }
+        for item in env.as_seq() {
+            if item.entries().iter().any(|e| e.key.contains(UNRESOLVED)) {
+                self.unknown.push(opaque(item.line.max(1)));
+                continue;
+            }
+            let Some(entry) = item.entry("name") else {
+                continue;
+            };
+            let Some(name) = entry.node.scalar_text() else {
+                continue;
+            };
+            if name.contains(UNRESOLVED) {
+                self.unknown.push(opaque(entry.line));
+                continue;
+            }
+            let (mut file, mut line) = (w.file.clone(), entry.line);
+            let mut from_values = "";
+            // `toYaml .Values.env` puts the whole list on the template line: the values file
+            // that writes the name is the place to fix it.
+            if let (Some(chart), Some(t)) = (chart, template) {
+                let written_here = t
+                    .get(line.saturating_sub(1) as usize)
+                    .is_some_and(|l| l.contains(name.as_str()));
+                if !written_here && let Some((f, l)) = helm_values_line(index, chart, &name) {
+                    (file, line) = (f, l);
+                    from_values = ", from the chart's values";
+                }
+            }
+            self.sets.push(EnvSet {
+                name,
+                file,
+                line,
+                source: format!("env of {source}{from_values}"),
+            });
+        }
+    }
+
+    fn add_env_from(
+        &mut self,
+        manifests: &Manifests,
+        w: &K8sObject,
+        c: &crate::yaml_tree::Node,
+        source: &str,
+    ) {
+        for item in c.at("envFrom").as_seq() {
+            let prefix = item
+                .get("prefix")
+                .and_then(|p| p.scalar_text())
+                .unwrap_or_default();
+            let (kind, name) = match (item.get("configMapRef"), item.get("secretRef")) {
+                (Some(r), _) => ("ConfigMap", r.get("name").and_then(|n| n.scalar_text())),
+                (None, Some(r)) => ("Secret", r.get("name").and_then(|n| n.scalar_text())),
+                _ => continue,
+            };
+            let unknown = |reason: String| UnknownSource {
+                file: w.file.clone(),
+                line: item.line.max(1),
+                reason,
+                prefix: prefix.clone(),
+            };
+            let Some(name) = name.filter(|n| !n.contains(UNRESOLVED)) else {
+                self.unknown.push(unknown(format!(
+                    "envFrom of {source} names a {kind} golive cannot resolve without rendering"
+                )));
+                continue;
+            };
+            let same_ns = |o: &K8sObject| match (&o.namespace, &w.namespace) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
+            let found: Vec<&K8sObject> = manifests
+                .objects
+                .iter()
+                .filter(|o| same_ns(o))
+                .filter(|o| manifests.configured || !names_other_environment(&o.file))
+                .filter(|o| match kind {
+                    "ConfigMap" => o.kind == "ConfigMap" && o.name == name,
+                    _ => produced_secret_name(o).as_deref() == Some(name.as_str()),
+                })
+                .collect();
+            if found.is_empty() {
+                self.unknown.push(unknown(format!(
+                    "envFrom {kind} {name} of {source} is not among the repository's manifests"
+                )));
+                continue;
+            }
+            for o in found {
+                let (keys, opaque) = env_source_keys(o);
+                if opaque {
+                    self.unknown.push(UnknownSource {
+                        file: o.file.clone(),
+                        line: o.line,
+                        reason: format!(
+                            "{} has keys golive cannot list without rendering",
+                            o.display()
+                        ),
+                        prefix: prefix.clone(),
+                    });
+                }
+                for (k, line) in keys {
+                    self.sets.push(EnvSet {
+                        name: format!("{prefix}{k}"),
+                        file: o.file.clone(),
+                        line,
+                        source: format!("{} via envFrom of {source}", o.display()),
+                    });
+                }
+            }
+        }
     }
 }
 
@@ -966,9 +1374,12 @@ impl Fact for DeploySets {
         let index = facts.get::<RepoIndex>().await?;
         let env_files = facts.get::<EnvFiles>().await?;
         let compose = facts.get::<ComposeFiles>().await?;
-        tokio::task::spawn_blocking(move || DeploySets::build(&index, &env_files, &compose))
-            .await
-            .map_err(|e| FactError::new(format!("reading the deployment's variables failed: {e}")))
+        let manifests = facts.get::<Manifests>().await?;
+        tokio::task::spawn_blocking(move || {
+            DeploySets::build(&index, &env_files, &compose, &manifests)
+        })
+        .await
+        .map_err(|e| FactError::new(format!("reading the deployment's variables failed: {e}")))
     }
 }
 
@@ -1104,6 +1515,124 @@ class Settings(BaseSettings):
             );
         }
         assert!(!n.iter().any(|(k, _)| k == "SET"));
+    }
+
+    fn deploy_sets(files: &[(&str, &str)]) -> DeploySets {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, content) in files {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, content).unwrap();
+        }
+        let index = RepoIndex::build(dir.path()).unwrap();
+        let env_files = EnvFiles::default();
+        let compose = ComposeFiles::build(&index, &[]);
+        let manifests = Manifests::discover(&index, &[]);
+        DeploySets::build(&index, &env_files, &compose, &manifests)
+    }
+
+    fn set_at(d: &DeploySets, name: &str) -> Option<String> {
+        d.sets
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| format!("{}:{}", s.file, s.line))
+    }
+
+    #[test]
+    fn kubernetes_env_and_env_from() {
+        let d = deploy_sets(&[
+            (
+                "k8s/deploy.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.2\n          env:\n            - name: DATABASE_URL\n              valueFrom:\n                secretKeyRef: {name: db, key: url}\n            - name: DEBUG\n              value: \"false\"\n          envFrom:\n            - configMapRef: {name: api-config}\n              prefix: APP_\n            - secretRef: {name: api-secrets}\n            - secretRef: {name: vault-injected}\n              prefix: VAULT_\n        - name: cache\n          image: redis:7\n          env:\n            - {name: REDIS_ONLY, value: x}\n",
+            ),
+            (
+                "k8s/config.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api-config\ndata:\n  LOG_LEVEL: info\n  nginx.conf: |\n    x\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: api-secrets\nstringData:\n  SECRET_KEY: s3cr3t-value\ndata:\n  JWT_KEY: c2VjcmV0\n",
+            ),
+        ]);
+        assert_eq!(
+            set_at(&d, "DATABASE_URL").as_deref(),
+            Some("k8s/deploy.yaml:12")
+        );
+        assert_eq!(set_at(&d, "DEBUG").as_deref(), Some("k8s/deploy.yaml:15"));
+        assert_eq!(
+            set_at(&d, "APP_LOG_LEVEL").as_deref(),
+            Some("k8s/config.yaml:6")
+        );
+        assert_eq!(
+            set_at(&d, "SECRET_KEY").as_deref(),
+            Some("k8s/config.yaml:15")
+        );
+        assert_eq!(set_at(&d, "JWT_KEY").as_deref(), Some("k8s/config.yaml:17"));
+        // Keys that are no variable names, and third-party containers, set nothing.
+        assert!(
+            !d.sets
+                .iter()
+                .any(|s| s.name.contains("nginx") || s.name == "REDIS_ONLY")
+        );
+        // No secret value is kept anywhere.
+        assert!(!format!("{d:?}").contains("s3cr3t"));
+        assert_eq!(d.unknown.len(), 1, "{:?}", d.unknown);
+        let u = &d.unknown[0];
+        assert_eq!(
+            (u.file.as_str(), u.line, u.prefix.as_str()),
+            ("k8s/deploy.yaml", 21, "VAULT_")
+        );
+        assert!(u.reason.contains("vault-injected"));
+        assert!(u.could_set("VAULT_TOKEN", false) && !u.could_set("OTHER", false));
+        assert!(u.could_set("vault_token", true));
+        assert!(d.sources.iter().any(|s| s.contains("Deployment/api")));
+        assert!(names_other_environment("k8s/overlays/staging/deploy.yaml"));
+        assert!(names_other_environment("deploy/api-dev.yaml"));
+        assert!(!names_other_environment(
+            "k8s/overlays/production/deploy.yaml"
+        ));
+        assert!(!names_other_environment("k8s/deployment.yaml"));
+    }
+
+    #[test]
+    fn helm_env_from_values_and_unresolvable_env() {
+        let d = deploy_sets(&[
+            (
+                "chart/Chart.yaml",
+                "apiVersion: v2\nname: api\nversion: 0.1.0\n",
+            ),
+            (
+                "chart/values.yaml",
+                "env:\n  - name: API_TOKEN\n    value: x\nworkerEnv: {}\n",
+            ),
+            (
+                "chart/values-production.yaml",
+                "env:\n  - name: API_TOKEN\n    value: y\n  - name: CACHE_URLL\n    value: redis://cache\n",
+            ),
+            (
+                "chart/templates/deploy.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: \"acme/api:{{ .Chart.AppVersion }}\"\n          env:\n            {{- toYaml .Values.env | nindent 12 }}\n        - name: sidecar\n          image: acme/api\n          env:\n            - name: FIXED\n              value: {{ .Values.fixed | quote }}\n",
+            ),
+            (
+                "chart/templates/worker.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          image: acme/api\n          env:\n            {{- range $k, $v := .Values.extra }}\n            - name: {{ $k }}\n              value: {{ $v }}\n            {{- end }}\n",
+            ),
+        ]);
+        assert_eq!(
+            set_at(&d, "FIXED").as_deref(),
+            Some("chart/templates/deploy.yaml:16")
+        );
+        assert_eq!(
+            set_at(&d, "CACHE_URLL").as_deref(),
+            Some("chart/values-production.yaml:4")
+        );
+        assert_eq!(
+            set_at(&d, "API_TOKEN").as_deref(),
+            Some("chart/values-production.yaml:2")
+        );
+        assert!(
+            d.unknown
+                .iter()
+                .any(|u| u.file == "chart/templates/worker.yaml" && u.prefix.is_empty()),
+            "{:?}",
+            d.unknown
+        );
     }
 
     #[test]

@@ -14,12 +14,13 @@ static META: CheckMeta = CheckMeta {
     severity: Severity::High,
     summary: "Every file a compose file names exists: env_files, bind sources, build contexts, Dockerfiles, configs",
     doc: CheckDoc {
-        what: "In every compose file outside tests and examples, each `env_file` (unless \
+        what: "In every compose file outside tests and examples (and every file they bring in \
+with `include:`), each `include:` path and its `env_file`, each `env_file` (unless \
 `required: false`), build context, `build.dockerfile`, top-level `configs`/`secrets` `file:`, \
 and each bind-mount source that must be content rather than an empty directory Docker would \
 create (a source with a file extension, a read-only mount, or a mount into an init or \
 entrypoint directory such as `/docker-entrypoint-initdb.d`) must exist relative to the compose \
-file. A missing file that is git-ignored (an env file written by the deploy) is a warning; \
+file (or the include's `project_directory`). A missing file that is git-ignored (an env file written by the deploy) is a warning; \
 paths made of variables without defaults are not decided.",
         why: "A missing env file or Dockerfile stops `docker compose up` at deploy time; a missing \
 bind source is worse: Docker creates an empty directory in its place, so the init scripts never \

@@ -62,7 +62,7 @@ impl Check for Healthcheck {
             }
             // A HEALTHCHECK in the Dockerfile the service builds counts.
             if let Some(b) = s.node.get("build") {
-                let dir = s.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                let dir = s.dir.as_str();
                 let ctx = b
                     .str()
                     .or_else(|| b.get("context").and_then(|c| c.str()))

@@ -89,7 +89,7 @@ impl Check for RedisPersistencePassword {
                     .find(|(n, _, _)| n == k)
                     .and_then(|(_, v, _)| v.clone())
             };
-            let dir = s.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let dir = s.dir.as_str();
             let mut confs = Vec::new();
             let mut unreadable = Vec::new();
             for (rel, target, _, node) in bind_mounts(dir, &s.node) {

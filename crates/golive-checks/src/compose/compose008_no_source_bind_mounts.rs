@@ -56,7 +56,7 @@ impl Check for NoSourceBindMounts {
         };
         let mut findings = Findings::new();
         visit_production(&files, &mut findings, |_, s, f| {
-            let dir = s.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let dir = s.dir.as_str();
             for (rel, target, _, node) in bind_mounts(dir, &s.node) {
                 let prefix = if rel.is_empty() {
                     String::new()

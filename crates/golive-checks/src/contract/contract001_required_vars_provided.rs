@@ -18,14 +18,25 @@ pydantic `BaseSettings` classes (with `env_prefix`, `env_nested_delimiter`, nest
 `alias`/`validation_alias`, inherited fields), JavaScript/TypeScript `process.env.X`, \
 `process.env['X']` and destructuring, Go `os.Getenv`, Rust `std::env::var`. Each one read \
 without a default (no default argument, no `||`/`??`, no `unwrap_or`, no field default) must be \
-set by production: a production env file, or the `environment`/`env_file` of a production \
-compose service built from this repository. Tests and examples are not scanned. When a \
-production service loads an env file that is not in the repository, findings are warnings.",
+set by production: a production env file; the `environment`/`env_file` of a production \
+compose service built from this repository (services brought in by `include:` too); or a \
+Kubernetes workload's application containers (not database, cache or proxy images): `env` \
+entries (`value` or `valueFrom`), and `envFrom` ConfigMaps (`data` keys) and Secrets (`data`/\
+`stringData` key names, never values; SealedSecret and ExternalSecret keys count) found among \
+the manifests, with their `prefix`. Manifests are the environment's `manifests` in golive.toml, \
+else every manifest of the repository outside paths named for another environment (`dev`, \
+`staging`, `local`, …: a Kustomize `overlays/staging/`); Helm charts are read with their production values \
+(`env: {{ toYaml .Values.env | nindent 12 }}` counts). Tests and examples are not scanned. \
+When a variable could come from a source golive cannot list — an env file or `envFrom` \
+ConfigMap/Secret not in the repository (created by the pipeline or an operator), a Helm `env` \
+that needs rendering, a manifest that does not parse — its finding is a warning naming that \
+source, never a pass.",
         why: "A variable nobody sets makes the service crash at start (`KeyError`, pydantic \
 `ValidationError`) or, worse, run with `None` where a URL or key should be: the mistake a \
 renamed setting or a forgotten overlay line makes, found only after the deploy.",
-        fix: "Set the variable in the production env file or compose overlay, give it a default \
-in the code if one is safe, or remove the read if the setting is gone.",
+        fix: "Set the variable in the production env file, compose overlay, container `env` or \
+the ConfigMap/Secret the container loads with `envFrom`, give it a default in the code if one \
+is safe, or remove the read if the setting is gone.",
         example: "```python\nclass Database(BaseModel):\n    database: str          # read as DATABASE__DATABASE\nclass Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_nested_delimiter=\"__\")\n    database: Database\n```\n```yaml\n# fails: docker-compose.prod.yml sets DATABASE__NAME instead\nenvironment:\n  DATABASE__NAME: shop\n```",
     },
     params: &[],
@@ -39,6 +50,7 @@ in the code if one is safe, or remove the read if the setting is gone.",
         "process.env",
         "required variables",
         "configuration contract",
+        "envFrom",
     ],
 };
 
@@ -80,7 +92,6 @@ impl Check for RequiredVarsProvided {
         }
         let mut findings = Findings::new();
         let mut seen = std::collections::HashSet::new();
-        let unknown = !sets.unreadable.is_empty();
         for r in &reads.reads {
             findings.inspected();
             if r.has_default || PLATFORM.contains(&r.name.as_str()) || provided(r, &sets) {
@@ -120,9 +131,16 @@ impl Check for RequiredVarsProvided {
                 r.how
             );
             let at = Location::line(r.file.clone(), r.line);
-            if unknown {
+            if let Some(u) = sets
+                .unknown
+                .iter()
+                .find(|u| u.could_set(&r.name, r.case_insensitive))
+            {
                 findings.warn(
-                    format!("{msg} (unless an env file missing from the repository does)"),
+                    format!(
+                        "{msg} as far as golive can tell: {} ({}:{}), so it may set it",
+                        u.reason, u.file, u.line
+                    ),
                     at,
                 );
             } else {
@@ -138,9 +156,15 @@ impl Check for RequiredVarsProvided {
             "production sets variables in: {}",
             sets.sources.join("; ")
         ));
-        for (file, line, rel) in &sets.unreadable {
+        for u in &sets.unknown {
+            let scope = if u.prefix.is_empty() {
+                String::new()
+            } else {
+                format!(" (variables starting with {})", u.prefix)
+            };
             outcome.evidence.push(format!(
-                "{file}:{line}: env file {rel} is not in the repository; what it sets is unknown"
+                "{}:{}: {}; what it sets{scope} is unknown",
+                u.file, u.line, u.reason
             ));
         }
         outcome

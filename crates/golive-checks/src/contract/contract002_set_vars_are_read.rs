@@ -14,20 +14,24 @@ static META: CheckMeta = CheckMeta {
     severity: Severity::Medium,
     summary: "Every variable production sets for the application is read by something (with a did-you-mean)",
     doc: CheckDoc {
-        what: "Every variable that a production env file or a production compose service built \
-from this repository sets must be read by the application's code (see CONTRACT001 for what is \
-parsed), used in the production compose files' `${…}` interpolation, or belong to a well-known \
+        what: "Every variable that production sets for the application — a production env \
+file, a production compose service built from this repository (included files too), or a \
+Kubernetes application container's `env` and `envFrom` ConfigMap/Secret keys (with `prefix`), \
+Helm values copied into `env` (see CONTRACT001) — must be read by the application's code, used \
+in the production compose files' `${…}` interpolation, or belong to a well-known \
 consumer (the database and cache images' `POSTGRES_*`/`MYSQL_*`, runtimes' `PYTHON*`/`NODE_*`, \
 servers' `GUNICORN_*`/`UVICORN_*`/`WEB_CONCURRENCY`, SDKs' `AWS_*`/`OTEL_*`/`SENTRY_*`, `TZ`, \
 `PORT`, …). A set variable whose name is close to one the code reads is a failure with a \
-did-you-mean; any other unread variable is a warning.",
+did-you-mean; any other unread variable is a warning. Each finding points at the line that \
+sets the variable: the env file, the compose file (the included one when it comes from an \
+`include:`), the manifest's `env` entry or ConfigMap key, or the Helm values file line.",
         why: "A variable set but never read is usually a typo or a rename that the code followed \
 and the deployment did not: production sets `DATABASE__NAME`, the settings read \
 `DATABASE__DATABASE`, and the service connects to the default database. Nothing errors; the \
 value is simply ignored.",
         fix: "Rename the variable to what the code reads (the finding suggests the closest name), \
 or delete it from the deployment if nothing needs it.",
-        example: "```yaml\n# docker-compose.prod.yml — fails: nothing reads DATABASE__NAME (did you mean DATABASE__DATABASE?)\nservices:\n  api:\n    environment:\n      DATABASE__NAME: shop\n```",
+        example: "```yaml\n# docker-compose.prod.yml — fails: nothing reads DATABASE__NAME (did you mean DATABASE__DATABASE?)\nservices:\n  api:\n    environment:\n      DATABASE__NAME: shop\n```\n```yaml\n# k8s/configmap.yaml, loaded by the api container's envFrom — fails the same way\nkind: ConfigMap\nmetadata: {name: api-config}\ndata:\n  DATABASE__NAME: shop\n```",
     },
     params: &[],
     requires: &[],
@@ -39,6 +43,7 @@ or delete it from the deployment if nothing needs it.",
         "configuration contract",
         "env file",
         "compose environment",
+        "ConfigMap keys",
     ],
 };
 

@@ -14,7 +14,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &contract003_settings_modules_imported::SettingsModulesImported,
 ];
 
-pub(crate) const NO_DEPLOYMENT: &str = "no production configuration found (production env file, or a production compose service built from this repository)";
+pub(crate) const NO_DEPLOYMENT: &str = "no production configuration found (production env file, a production compose service built from this repository, or a Kubernetes workload running the application)";
 
 pub(crate) async fn facts(cx: &CheckCx<'_>) -> Result<(Arc<CodeReads>, Arc<DeploySets>), Outcome> {
     let reads = cx.facts.get::<CodeReads>().await.map_err(|e| e.outcome())?;
