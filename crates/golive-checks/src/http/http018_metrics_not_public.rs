@@ -12,7 +12,7 @@ static META: CheckMeta = CheckMeta {
     slug: "http-metrics-not-public",
     category: Category::Security,
     severity: Severity::Medium,
-    summary: "The metrics endpoint is not public, and answers where Prometheus scrapes it",
+    summary: "Metrics are not served to anyone on the public address; metrics_url, when set, serves them",
     doc: CheckDoc {
         what: "Sends `GET` without credentials to each of `paths` under `api_url` (`/metrics`, \
 `/actuator/prometheus`, `/prometheus`) and fails when one answers 2xx with Prometheus exposition \
