@@ -110,6 +110,7 @@ struct RawEnvironment {
     prometheus_url: Option<String>,
     alertmanager_url: Option<String>,
     otel_endpoint: Option<String>,
+    metrics_url: Option<String>,
     #[serde(default)]
     env_files: Vec<String>,
     #[serde(default)]
@@ -317,6 +318,7 @@ impl Config {
                 (Input::PrometheusUrl, env.prometheus_url),
                 (Input::AlertmanagerUrl, env.alertmanager_url),
                 (Input::OtelEndpoint, env.otel_endpoint),
+                (Input::MetricsUrl, env.metrics_url),
             ];
             for (input, value) in pairs {
                 if let Some(v) = value.filter(|v| !v.trim().is_empty()) {

@@ -16,10 +16,12 @@ pub enum Input {
     PrometheusUrl,
     AlertmanagerUrl,
     OtelEndpoint,
+    /// The service's metrics endpoint as Prometheus scrapes it (internal address).
+    MetricsUrl,
 }
 
 impl Input {
-    pub const ALL: [Input; 10] = [
+    pub const ALL: [Input; 11] = [
         Self::ApiUrl,
         Self::AdminUrl,
         Self::DatabaseUrl,
@@ -30,6 +32,7 @@ impl Input {
         Self::PrometheusUrl,
         Self::AlertmanagerUrl,
         Self::OtelEndpoint,
+        Self::MetricsUrl,
     ];
 
     /// The key in `[environments.<name>]`.
@@ -45,6 +48,7 @@ impl Input {
             Self::PrometheusUrl => "prometheus_url",
             Self::AlertmanagerUrl => "alertmanager_url",
             Self::OtelEndpoint => "otel_endpoint",
+            Self::MetricsUrl => "metrics_url",
         }
     }
 

@@ -322,7 +322,7 @@ impl Target {
         }
     }
 
-    fn host_header(&self) -> String {
+    pub fn host_header(&self) -> String {
         let default = if self.https { 443 } else { 80 };
         let h = if self.host.contains(':') {
             format!("[{}]", self.host)

@@ -1,7 +1,9 @@
 //! Every HTTP and TLS check passes against the well-configured target; against a target
 //! missing one property, exactly the check for that property fails.
 
-use super::{Cert, Target, statuses, with_status};
+use super::server::{Req, Resp, Server};
+use super::{Cert, PROMETHEUS_TEXT, Target, run_check, statuses, with_status};
+use std::sync::Arc;
 
 #[test]
 fn a_well_configured_target_passes_every_live_check() {
@@ -65,6 +67,7 @@ variants! {
     admin_open_fails_only_http015: "HTTP015" => "HTTP015",
     no_request_id_fails_only_http016: "HTTP016" => "HTTP016",
     mock_data_fails_only_http017: "HTTP017" => "HTTP017",
+    public_metrics_fails_only_http018: "HTTP018" => "HTTP018",
 }
 
 #[test]
@@ -117,4 +120,54 @@ fn a_password_in_api_url_never_reaches_the_report() {
     let s = statuses(&report);
     assert_eq!(s["HTTP001"].0, "pass", "{s:#?}");
     assert_eq!(s["TLS004"].0, "pass", "{s:#?}");
+}
+
+/// HTTP018 with `metrics_url`: the public address must not serve metrics, the internal one must.
+#[test]
+fn metrics_url_must_serve_exposition_text() {
+    // The public side: a single-page app whose catch-all answers 200 everywhere, /metrics too.
+    let public = Server::start(
+        Arc::new(|_: &Req| {
+            Resp::new(200, "<!doctype html><div id=app></div>").header("content-type", "text/html")
+        }),
+        None,
+    );
+    let internal = Server::start(
+        Arc::new(|r: &Req| match r.path.as_str() {
+            "/metrics" => Resp::new(200, PROMETHEUS_TEXT),
+            "/auth" => Resp::new(401, "unauthorized"),
+            _ => Resp::new(404, "not found"),
+        }),
+        None,
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |metrics_url: &str| {
+        std::fs::write(
+            dir.path().join("golive.toml"),
+            format!(
+                "[environments.test]\napi_url = \"http://127.0.0.1:{}\"\nmetrics_url = \"{metrics_url}\"\n",
+                public.port
+            ),
+        )
+        .unwrap();
+        let report = run_check(dir.path(), "HTTP018");
+        statuses(&report)["HTTP018"].clone()
+    };
+    let base = format!("http://127.0.0.1:{}", internal.port);
+    let (s, m) = run(&format!("{base}/metrics"));
+    assert_eq!(s, "pass", "{m}");
+    let (s, m) = run(&format!("{base}/other"));
+    assert_eq!(s, "fail", "{m}");
+    assert!(m.contains("404"), "{m}");
+    let (s, m) = run(&format!("{base}/auth"));
+    assert_eq!(s, "warn", "{m}");
+    let (s, m) = run(&format!("http://127.0.0.1:{closed}/metrics"));
+    assert_eq!(s, "fail", "{m}");
+    let (s, m) = run("${GOLIVE_TEST_UNSET_METRICS_URL}");
+    assert_eq!(s, "error", "{m}");
 }

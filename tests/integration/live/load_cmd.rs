@@ -84,3 +84,33 @@ fn failing_server_fails_load002_only() {
     assert_eq!(st["LOAD002"].0, "fail", "{st:#?}");
     assert_eq!(st["LOAD001"].0, "pass", "{st:#?}");
 }
+
+#[test]
+fn load001_leaves_a_histogram_the_html_report_draws() {
+    let s = Server::start(Arc::new(|_: &Req| Resp::new(200, "ok")), None);
+    let dir = tempfile::tempdir().unwrap();
+    load_config(dir.path(), s.port, "");
+    let report = run_check(dir.path(), "LOAD001");
+    let r = crate::support::result(&report, "LOAD001");
+    let line = r["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.as_str())
+        .find(|e| e.starts_with(golive_core::histogram::PREFIX))
+        .unwrap_or_else(|| panic!("no histogram line: {r}"))
+        .to_string();
+    let buckets = golive_core::histogram::parse(&line).unwrap();
+    let counted: u64 = buckets.iter().map(|b| b.count).sum();
+    let summary = r["evidence"][0].as_str().unwrap();
+    let requests: u64 = summary.split(' ').next().unwrap().parse().unwrap();
+    assert_eq!(counted, requests, "{line} vs {summary}");
+    assert_eq!(buckets.last().unwrap().upper_ms, None, "{line}");
+    let o = golive(
+        dir.path(),
+        &["check", ".", "--only", "LOAD001", "--format", "html"],
+    );
+    let html = stdout(&o);
+    assert!(html.contains("Latency — LOAD001"), "{html}");
+    assert!(html.contains(r#"aria-label="latency histogram""#), "{html}");
+}

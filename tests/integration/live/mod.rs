@@ -48,6 +48,8 @@ impl Limiter {
     }
 }
 
+pub const PROMETHEUS_TEXT: &str = "# HELP http_requests_total Requests served.\n# TYPE http_requests_total counter\nhttp_requests_total{route=\"/api/search\",code=\"200\"} 1027\n";
+
 const HEALTHY: &str =
     r#"{"status":"ok","checks":{"database":{"status":"up"},"redis":{"status":"up"}}}"#;
 
@@ -148,6 +150,11 @@ pub fn app(variant: &'static str) -> Handler {
             }
             ("HTTP015", "/admin") => r.status = 200,
             ("HTTP016", _) => r.remove("x-request-id"),
+            ("HTTP018", "/metrics") => {
+                r.status = 200;
+                r.body = PROMETHEUS_TEXT.as_bytes().to_vec();
+                r.set("content-type", "text/plain; version=0.0.4; charset=utf-8");
+            }
             ("HTTP017", "/") => {
                 r.body = br#"{"items":[{"id":1,"name":"Lorem ipsum dolor"}]}"#.to_vec()
             }

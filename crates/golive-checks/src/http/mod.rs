@@ -18,6 +18,7 @@ mod http014_debug_endpoints_hidden;
 mod http015_protected_endpoints;
 mod http016_request_id;
 mod http017_no_mock_data;
+mod http018_metrics_not_public;
 
 use golive_core::redact::display_value;
 use golive_core::{Check, CheckCx, Input, Outcome, ParamKind, ParamSpec};
@@ -42,6 +43,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &http015_protected_endpoints::ProtectedEndpoints,
     &http016_request_id::RequestId,
     &http017_no_mock_data::NoMockData,
+    &http018_metrics_not_public::MetricsNotPublic,
 ];
 
 /// The `path` parameter of the header checks: which URL's response they judge.

@@ -1,4 +1,4 @@
-use super::{LOAD_PARAMS, evidence, load};
+use super::{LOAD_PARAMS, evidence, histogram_evidence, load};
 use golive_core::{
     Category, Check, CheckCx, CheckDoc, CheckMeta, Input, Outcome, ParamKind, ParamSpec, Severity,
 };
@@ -18,7 +18,8 @@ timeout) and at most `max_requests` requests, and compares the latency percentil
 `max_p50_ms`, `max_p95_ms` and `max_p99_ms` (defaults from the seed checklists: 200, 1000, 2000). \
 Latencies are recorded in HDR histograms and corrected for coordinated omission: at a fixed rate \
 from each request's scheduled start, in a closed loop with HdrHistogram's correction at the mean \
-interval. Any percentile above its bound fails. A run in which no request got a response is an error.",
+interval. Any percentile above its bound fails. A run in which no request got a response is an error. The evidence carries the latency \
+histogram, which the HTML report draws as a chart.",
         why: "Averages hide the slow tail that users feel and that timeouts upstream turn into \
 errors; a p99 bound is what an SLO promises. A load generator that waits for each answer before \
 sending the next (coordinated omission) underreports the tail by orders of magnitude.",
@@ -97,12 +98,13 @@ impl Check for LatencyPercentiles {
             r.ms(0.95),
             r.ms(0.99)
         );
+        let mut ev = evidence(&run);
+        ev.extend(histogram_evidence(&run));
         if over.is_empty() {
-            Outcome::pass(format!("{got} over {} requests", r.requests()))
-                .with_evidence(evidence(&run))
+            Outcome::pass(format!("{got} over {} requests", r.requests())).with_evidence(ev)
         } else {
             Outcome::fail(format!("latency over bound: {}", over.join(", ")))
-                .with_evidence(evidence(&run))
+                .with_evidence(ev)
                 .fix("profile the slow path, then confirm with golive load")
         }
     }

@@ -125,3 +125,22 @@ pub(crate) fn evidence(r: &LoadRun) -> Vec<String> {
     ));
     ev
 }
+
+/// LOAD001's latency chart for the HTML report (contract in [`golive_core::histogram`]).
+pub(crate) fn histogram_evidence(r: &LoadRun) -> Vec<String> {
+    let buckets = r.0.buckets();
+    if buckets.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        format!(
+            "latency of each request, {}:",
+            if r.0.spec.rate.is_some() {
+                "from its scheduled start"
+            } else {
+                "from when it was sent (the percentiles above add the coordinated-omission back-fill)"
+            }
+        ),
+        golive_core::histogram::evidence_line(&buckets),
+    ]
+}
