@@ -70,7 +70,12 @@ fn is_exposition(resp: &HttpResponse) -> bool {
 /// A body whose first lines are all exposition comments or samples, with at least one sample.
 fn exposition_body(body: &str) -> bool {
     let mut samples = 0;
-    for line in body.lines().map(str::trim).filter(|l| !l.is_empty()).take(50) {
+    for line in body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(50)
+    {
         if let Some(c) = line.strip_prefix('#') {
             let c = c.trim_start();
             if !(c.starts_with("HELP ") || c.starts_with("TYPE ") || c.starts_with("UNIT ")) {
@@ -103,9 +108,9 @@ fn is_sample(line: &str) -> bool {
         }
     }
     let mut parts = rest.split_whitespace();
-    let value_ok = parts.next().is_some_and(|v| {
-        v.parse::<f64>().is_ok() || matches!(v, "NaN" | "+Inf" | "-Inf")
-    });
+    let value_ok = parts
+        .next()
+        .is_some_and(|v| v.parse::<f64>().is_ok() || matches!(v, "NaN" | "+Inf" | "-Inf"));
     let ts_ok = parts.next().is_none_or(|t| t.parse::<f64>().is_ok());
     value_ok && ts_ok && parts.next().is_none() && rest.starts_with([' ', '\t'])
 }
@@ -191,13 +196,11 @@ impl Check for MetricsNotPublic {
         };
         let repro = format!("reproduce: {}", curl(&req.url));
         match &ex.result {
-            Ok(resp) if (200..300).contains(&resp.status) && is_exposition(resp) => {
-                Outcome::pass(format!(
-                    "{public_note}; metrics_url serves exposition text from here"
-                ))
-                .with_evidence(evidence)
-                .evidence(resp.summary())
-            }
+            Ok(resp) if (200..300).contains(&resp.status) && is_exposition(resp) => Outcome::pass(
+                format!("{public_note}; metrics_url serves exposition text from here"),
+            )
+            .with_evidence(evidence)
+            .evidence(resp.summary()),
             Ok(resp) if matches!(resp.status, 401 | 403) => Outcome::warn(format!(
                 "{public_note}; metrics_url answered {} to golive, which sends no credentials: \
                  whether Prometheus gets samples there is not shown",

@@ -208,8 +208,13 @@ mod tests {
     #[test]
     fn heads() {
         let h = head("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n");
-        assert_eq!((h.status, h.body, h.close, h.len), (200, BodyLen::Length(3), false, 38));
-        let h = head("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 9\r\n\r\n");
+        assert_eq!(
+            (h.status, h.body, h.close, h.len),
+            (200, BodyLen::Length(3), false, 38)
+        );
+        let h = head(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 9\r\n\r\n",
+        );
         assert_eq!(h.body, BodyLen::Chunked);
         let h = head("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n");
         assert_eq!((h.body, h.close), (BodyLen::UntilClose, true));
@@ -217,7 +222,8 @@ mod tests {
         assert_eq!(h.body, BodyLen::Empty);
         let h = head("HTTP/1.1 100 Continue\r\n\r\n");
         assert_eq!((h.status, h.body), (100, BodyLen::Empty));
-        let h = head("HTTP/1.1 500 x\r\nConnection: keep-alive, Close\r\nContent-Length: 0\r\n\r\n");
+        let h =
+            head("HTTP/1.1 500 x\r\nConnection: keep-alive, Close\r\nContent-Length: 0\r\n\r\n");
         assert_eq!((h.status, h.close), (500, true));
         let h = head("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n");
         assert!(h.close);
@@ -228,7 +234,10 @@ mod tests {
         assert_eq!(parse_head(b"HTTP/1.1 200 OK\r\nContent-Le").unwrap(), None);
         assert!(parse_head(b"SSH-2.0-OpenSSH\r\n\r\n").is_err());
         assert!(parse_head(b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n").is_err());
-        assert!(parse_head(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n").is_err());
+        assert!(
+            parse_head(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
+                .is_err()
+        );
     }
 
     /// Feeds `body` in pieces of `step` bytes, as reads would deliver it.
