@@ -158,18 +158,18 @@ pub fn looks_like_repo_file(token: &str, strict: bool) -> bool {
     if is_env_file_name(&name.to_ascii_lowercase()) {
         return false;
     }
-    let first_real = parts.iter().find(|p| **p != "." && **p != "..");
-    if let Some(first) = first_real {
-        // `docs.example.com/x.md` is a host, `.github/...` a directory.
-        if first.contains('.') && !first.starts_with('.') && parts.len() > 1 {
-            return false;
-        }
-        if parts
-            .iter()
-            .any(|p| GENERATED_DIRS.contains(&p.to_ascii_lowercase().as_str()))
-        {
-            return false;
-        }
+    // `docs.example.com/x.md` is a host, `.github/...` a directory.
+    if let [first, _, ..] = parts.as_slice()
+        && first.contains('.')
+        && !first.starts_with('.')
+    {
+        return false;
+    }
+    if parts
+        .iter()
+        .any(|p| GENERATED_DIRS.contains(&p.to_ascii_lowercase().as_str()))
+    {
+        return false;
     }
     let ext = extension(name).map(str::to_ascii_lowercase);
     let known_ext = ext.as_deref().is_some_and(|e| FILE_EXTENSIONS.contains(&e));
@@ -832,5 +832,30 @@ mod tests {
         );
         assert_eq!(resolve("", "../x.sh"), None);
         assert_eq!(resolve("", "./x.sh").as_deref(), Some("x.sh"));
+    }
+
+    #[test]
+    fn odd_inputs_never_panic() {
+        let mut x: u64 = 0x9e3779b97f4a7c15;
+        let alphabet = b"ab./-_ \n\t`[]()#$<>{}\"'\\;&|:*=~mdsh@!\xc3\xa9";
+        for i in 0..3000 {
+            let mut bytes = Vec::new();
+            for _ in 0..(i % 120) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                bytes.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            let s = String::from_utf8_lossy(&bytes);
+            let lines = s.lines().count() as u32 + 1;
+            for r in markdown_refs(&s)
+                .into_iter()
+                .chain(shell_refs(&s))
+                .chain(makefile_refs(&s))
+                .chain(package_json_refs(&s).unwrap_or_default())
+            {
+                assert!(r.line >= 1 && r.line <= lines, "{s:?} {r:?}");
+            }
+        }
     }
 }

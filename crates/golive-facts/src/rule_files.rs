@@ -200,6 +200,7 @@ pub fn read_rule_file(rel: &str, text: &str) -> Option<RuleFile> {
     if !any {
         return None;
     }
+    f.problems.sort_by_key(|p| p.line);
     Some(f)
 }
 
@@ -707,5 +708,30 @@ mod tests {
         assert!(expr_problem("rate(x[5m]").is_some());
         assert!(expr_problem("x{a=\"b}").is_some());
         assert!(expr_problem("x)").is_some());
+    }
+
+    #[test]
+    fn odd_inputs_never_panic() {
+        let mut x: u64 = 0x9e3779b97f4a7c15;
+        let alphabet = b"groups:rule alert expr for - \n  {}[]()\"'#&*|>0123456789msh";
+        for i in 0..3000 {
+            let mut bytes = b"groups:\n- name: g\n  rules:\n".to_vec();
+            for _ in 0..(i % 150) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                bytes.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            let s = String::from_utf8_lossy(&bytes);
+            let _ = looks_like_rule_file(&s);
+            if let Some(f) = read_rule_file("r.yml", &s) {
+                for r in &f.rules {
+                    if let Some(e) = &r.expr {
+                        let _ = expr_problem(e);
+                    }
+                }
+            }
+            let _ = duration_secs(&s);
+        }
     }
 }
