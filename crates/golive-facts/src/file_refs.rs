@@ -204,10 +204,11 @@ fn shell_words(line: &str) -> Vec<String> {
             cur.push(c);
             if c == q {
                 quote = None;
-            } else if c == '\\' && q == '"' {
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                }
+            } else if c == '\\'
+                && q == '"'
+                && let Some(n) = chars.next()
+            {
+                cur.push(n);
             }
             continue;
         }
