@@ -157,7 +157,12 @@ impl Fact for AlembicGraph {
     async fn collect(facts: &Facts) -> Result<Self, FactError> {
         let index = facts.get::<RepoIndex>().await?;
         let mut texts = Vec::new();
-        for f in index.files.iter().filter(|f| is_migration_path(&f.rel)) {
+        // Test fixtures hold deliberately broken graphs; they are not the application's.
+        for f in index
+            .files
+            .iter()
+            .filter(|f| is_migration_path(&f.rel) && !f.is_test_or_example())
+        {
             let text = index.read_text(&f.rel)?;
             texts.push((f.rel.clone(), text));
         }

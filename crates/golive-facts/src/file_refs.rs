@@ -1,7 +1,9 @@
 //! Files that the repository's own documents and scripts name, and whether they exist.
 //!
 //! Where references come from, conservatively (a wrong "missing" is a false alarm):
-//! - markdown (checklists, runbooks, READMEs; not changelogs): relative links and images, inline
+//! - operational markdown (READMEs, runbooks, checklists, deploy/release/backup/restore/
+//!   disaster-recovery/incident documents by file or directory name; not changelogs, release
+//!   notes or other prose, which name example paths): relative links and images, inline
 //!   code that is one path-like token (`scripts/backup_database.sh`, `./deploy.sh`) or a command
 //!   (`bash scripts/x.sh --full`), and the commands of fenced blocks marked as shell (`bash`,
 //!   `sh`, `shell`, `zsh`, `console` prompts) or unmarked. Other fenced blocks (yaml, output,
@@ -12,9 +14,12 @@
 //! - Makefile recipes and package.json `scripts`: the same command-position rule.
 //!
 //! A reference is kept only when it is a repository-relative path that looks like a file: a
-//! `/` with a known file extension or name on the last part, a `./` prefix, or a script name
-//! (`deploy.sh`). URLs, globs, `$VAR`/`${VAR}` paths, `~`, absolute paths (`/etc/...`),
-//! env files and build outputs (dist/, node_modules/, venv/...) are never references.
+//! `/` with a known file extension or name on the last part (in scripts also `./x`, and a bare
+//! `x.sh` run by an interpreter). URLs, globs, `$VAR`/`${VAR}` paths, `~`, absolute paths
+//! (`/etc/...`), env files and build outputs (dist/, node_modules/, venv/...) are never
+//! references. After a literal `cd`, paths are relative to that directory, and nothing is
+//! checked when it is outside the repository; otherwise a path may be relative to the root,
+//! the referring file's directory or any directory between them.
 
 use crate::repo_index::{FileKind, RepoIndex, is_env_file_name, is_test_or_example_path};
 use golive_core::{Fact, FactError, Facts};
@@ -61,6 +66,10 @@ pub struct RawRef {
     pub line: u32,
     pub written: String,
     pub how: RefHow,
+    /// The directory of the last literal `cd` before the command (as written), when there was
+    /// one: the path is relative to it, and an absolute or unknown directory means the command
+    /// runs outside the repository.
+    pub cwd: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,11 +167,7 @@ pub fn looks_like_repo_file(token: &str, strict: bool) -> bool {
     if is_env_file_name(&name.to_ascii_lowercase()) {
         return false;
     }
-    // `docs.example.com/x.md` is a host, `.github/...` a directory.
-    if let [first, _, ..] = parts.as_slice()
-        && first.contains('.')
-        && !first.starts_with('.')
-    {
+    if looks_like_host(t) {
         return false;
     }
     if parts
@@ -176,20 +181,25 @@ pub fn looks_like_repo_file(token: &str, strict: bool) -> bool {
     let known_name = EXTENSIONLESS.contains(&name);
     let dotted = t.starts_with("./") || t.starts_with("../");
     if parts.len() == 1 {
-        // A bare name: only scripts, which are what runbooks tell people to run; in prose only
-        // shell scripts (`settings.py` in a sentence names a module, not a path).
-        let allowed: &[&str] = if strict {
-            &["sh", "bash", "zsh"]
-        } else {
-            SCRIPT_EXTENSIONS
-        };
-        return ext.as_deref().is_some_and(|e| allowed.contains(&e));
+        // A bare name: only scripts a command runs; in prose a bare `entrypoint.sh` or
+        // `settings.py` usually names a file somewhere else (the image, a download).
+        return !strict
+            && ext
+                .as_deref()
+                .is_some_and(|e| SCRIPT_EXTENSIONS.contains(&e));
     }
     if strict {
         known_ext || known_name || (dotted && ext.is_some())
     } else {
         known_ext || known_name || dotted || ext.is_none()
     }
+}
+
+/// `docs.example.com/x.md` starts with a host; `.github/...` and `./x` with a directory.
+fn looks_like_host(path: &str) -> bool {
+    let mut parts = path.split('/');
+    let first = parts.next().unwrap_or("");
+    parts.next().is_some() && first.contains('.') && !first.starts_with('.')
 }
 
 /// Splits a shell line into words and control operators, honouring quotes; stops at a
@@ -297,7 +307,7 @@ pub fn command_refs(line: &str) -> Vec<String> {
             {
                 out.push(arg.clone());
             }
-        } else if cmd.contains('/') && looks_like_repo_file(cmd, false) {
+        } else if cmd.contains('/') && looks_like_repo_file(cmd, false) && clearly_a_file(cmd) {
             out.push(cmd.clone());
         }
         while j < words.len() && !is_operator(&words[j]) {
@@ -306,6 +316,17 @@ pub fn command_refs(line: &str) -> Vec<String> {
         i = j;
     }
     out
+}
+
+/// A command path that is a file of the repository rather than something built or installed:
+/// `./x`, or a known extension or name (`scripts/x.sh`), not `bin/rails` or `charts/my_app`.
+fn clearly_a_file(cmd: &str) -> bool {
+    let name = cmd.rsplit('/').next().unwrap_or(cmd);
+    cmd.starts_with("./")
+        || cmd.starts_with("../")
+        || EXTENSIONLESS.contains(&name)
+        || extension(name)
+            .is_some_and(|e| FILE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 fn is_assignment(w: &str) -> bool {
@@ -338,6 +359,7 @@ pub fn shell_refs(text: &str) -> Vec<RawRef> {
     let mut heredoc: Option<String> = None;
     let mut pending = String::new();
     let mut pending_line = 0u32;
+    let mut cwd: Option<String> = None;
     for (n, line) in text.lines().enumerate() {
         let lineno = n as u32 + 1;
         if let Some(end) = &heredoc {
@@ -357,17 +379,42 @@ pub fn shell_refs(text: &str) -> Vec<RawRef> {
         pending.push_str(line);
         let full = std::mem::take(&mut pending);
         heredoc = heredoc_end(&full);
+        if let Some(c) = cd_of(&full) {
+            cwd = c;
+        }
         for r in command_refs(&full) {
             if !optional.contains(&r) {
                 out.push(RawRef {
                     line: pending_line,
                     written: r,
                     how: RefHow::Command,
+                    cwd: cwd.clone(),
                 });
             }
         }
     }
     out
+}
+
+/// The effect of a `cd` on this line: `Some(None)` when it goes somewhere golive cannot know
+/// statically (a variable, `cd -`, home), `Some(Some(dir))` for a literal directory, `None`
+/// when the line does not change directory.
+fn cd_of(line: &str) -> Option<Option<String>> {
+    let words = shell_words(line);
+    let mut at_start = true;
+    let mut found = None;
+    for (i, w) in words.iter().enumerate() {
+        if at_start && w == "cd" {
+            let target = words.get(i + 1).filter(|t| !is_operator(t));
+            found = Some(match target {
+                Some(t) if t.contains('$') || t.contains('`') || t == "-" => None,
+                Some(t) => Some(t.trim_matches(['"', '\'']).to_string()),
+                None => Some("~".to_string()),
+            });
+        }
+        at_start = is_operator(w) || (at_start && PREFIXES.contains(&w.as_str()));
+    }
+    found
 }
 
 /// The terminator of a heredoc that `line` opens (`<<EOF`, `<<-'END'`).
@@ -412,11 +459,14 @@ pub fn makefile_refs(text: &str) -> Vec<RawRef> {
         in_recipe_continuation = false;
         pending.push_str(body);
         let full = std::mem::take(&mut pending);
+        // Each recipe line runs in its own shell: a `cd` holds for that line only.
+        let cwd = cd_of(&full).flatten();
         for r in command_refs(&full) {
             out.push(RawRef {
                 line: pending_line,
                 written: r,
                 how: RefHow::Command,
+                cwd: cwd.clone(),
             });
         }
     }
@@ -445,6 +495,7 @@ pub fn package_json_refs(text: &str) -> Result<Vec<RawRef>, (u32, String)> {
                 line,
                 written: r,
                 how: RefHow::Command,
+                cwd: None,
             });
         }
     }
@@ -473,9 +524,11 @@ pub fn markdown_refs(text: &str) -> Vec<RawRef> {
     let mut out = Vec::new();
     // Some(prompted) inside a shell block; None outside blocks or in other blocks.
     let mut block: Option<Option<bool>> = None;
+    let mut cwd: Option<String> = None;
     for (event, range) in Parser::new(text).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
+                cwd = None;
                 block = Some(match kind {
                     CodeBlockKind::Fenced(info) => is_shell_lang(&info),
                     CodeBlockKind::Indented => None,
@@ -496,11 +549,15 @@ pub fn markdown_refs(text: &str) -> Vec<RawRef> {
                     } else {
                         l.trim_start().strip_prefix("$ ").unwrap_or(l)
                     };
-                    for r in command_refs(cmd) {
+                    if let Some(c) = cd_of(cmd) {
+                        cwd = c;
+                    }
+                    for r in command_refs(cmd).into_iter().filter(|r| prose_command(r)) {
                         out.push(RawRef {
                             line: first + k as u32,
                             written: r,
                             how: RefHow::Command,
+                            cwd: cwd.clone(),
                         });
                     }
                 }
@@ -514,14 +571,16 @@ pub fn markdown_refs(text: &str) -> Vec<RawRef> {
                             line,
                             written: c.trim_end_matches([',', ';', '.']).to_string(),
                             how: RefHow::Mention,
+                            cwd: None,
                         });
                     }
                 } else {
-                    for r in command_refs(c) {
+                    for r in command_refs(c).into_iter().filter(|r| prose_command(r)) {
                         out.push(RawRef {
                             line,
                             written: r,
                             how: RefHow::Command,
+                            cwd: None,
                         });
                     }
                 }
@@ -533,8 +592,9 @@ pub fn markdown_refs(text: &str) -> Vec<RawRef> {
                     || dest.contains("://")
                     || dest.starts_with("mailto:")
                     || dest.starts_with('/')
-                    || dest.contains(['$', '{', '%', '<', '*'])
+                    || dest.contains(['$', '{', '%', '<', '*', '@'])
                     || dest.contains(':')
+                    || looks_like_host(dest)
                 {
                     continue;
                 }
@@ -542,6 +602,7 @@ pub fn markdown_refs(text: &str) -> Vec<RawRef> {
                     line: line_of(range.start),
                     written: dest.to_string(),
                     how: RefHow::Link,
+                    cwd: None,
                 });
             }
             _ => {}
@@ -569,10 +630,64 @@ pub fn resolve(dir: &str, rel: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
+/// Words in a document's name or directory that make it operational: what people follow
+/// during a deploy or an incident. Other prose (design notes, reference pages, tutorials)
+/// names example paths too often to be read as a promise that they exist.
+const OPS_DOC_WORDS: &[&str] = &[
+    "readme",
+    "runbook",
+    "checklist",
+    "deploy",
+    "operations",
+    "ops",
+    "disaster",
+    "recovery",
+    "rollback",
+    "incident",
+    "release",
+    "production",
+    "oncall",
+    "on-call",
+    "playbook",
+    "backup",
+    "restore",
+    "maintenance",
+    "launch",
+    "readiness",
+    "golive",
+    "go-live",
+];
+
 fn is_markdown_source(rel: &str) -> bool {
     let l = rel.to_ascii_lowercase();
-    let name = l.rsplit('/').next().unwrap_or(&l);
-    !name.starts_with("changelog") && !name.starts_with("history") && !l.contains("third_party/")
+    let mut parts: Vec<&str> = l.split('/').collect();
+    let name = parts.pop().unwrap_or("");
+    let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+    // Release notes and changelogs name files as they were then.
+    if ["changelog", "changes", "history", "notes", "news"]
+        .iter()
+        .any(|w| stem.contains(w))
+        || l.contains("third_party/")
+    {
+        return false;
+    }
+    let words = |t: &str| -> bool {
+        t.split(['_', '-', '.', ' '])
+            .any(|w| OPS_DOC_WORDS.contains(&w))
+            || OPS_DOC_WORDS.iter().any(|w| w.len() > 4 && t.contains(w))
+    };
+    words(stem) || parts.iter().any(|d| words(d))
+}
+
+/// In prose, a command-position path is kept when it is clearly a file of the repository: a
+/// `/` and a known extension or name (`./scripts/x.sh`), not `sys/mounts/secret` in an
+/// unmarked block, a built `./server` binary or a bare `entrypoint.sh` of some image.
+fn prose_command(written: &str) -> bool {
+    let name = written.rsplit('/').next().unwrap_or(written);
+    written.contains('/')
+        && (EXTENSIONLESS.contains(&name)
+            || extension(name)
+                .is_some_and(|e| FILE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())))
 }
 
 fn is_makefile(name: &str) -> bool {
@@ -597,35 +712,48 @@ fn source_of(f: &crate::repo_index::IndexedFile) -> Option<RefSource> {
     }
 }
 
+/// `a/b/c`, `a/b`, `a` (not the root).
+fn ancestors(dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut d = dir;
+    while !d.is_empty() {
+        out.push(d.to_string());
+        d = d.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+    }
+    out
+}
+
 fn exists(index: &RepoIndex, rel: &str) -> bool {
     index.get(rel).is_some() || index.root.join(rel).exists()
 }
 
-fn suggest(index: &RepoIndex, missing: &str) -> Option<String> {
-    let name = missing.rsplit('/').next().unwrap_or(missing);
-    if let Some(f) = index
-        .files
-        .iter()
-        .find(|f| f.name() == name && f.rel != missing)
-    {
-        return Some(f.rel.clone());
+/// A file the reference probably meant: the only file of that name in the repository, or a
+/// similarly named file in a directory the reference could point into.
+fn suggest(index: &RepoIndex, places: &[String]) -> Option<String> {
+    let first = places.first()?;
+    let name = first.rsplit('/').next().unwrap_or(first);
+    let candidates = || index.files.iter().filter(|f| !f.is_test_or_example());
+    let mut same = candidates().filter(|f| f.name() == name);
+    if let (Some(only), None) = (same.next(), same.next()) {
+        return Some(only.rel.clone());
     }
     // Names, not paths: a shared `scripts/` prefix would make any two scripts look alike.
-    let ext = extension(name);
-    let names: Vec<&str> = index
-        .files
-        .iter()
-        .filter(|f| extension(f.name()) == ext)
-        .take(50_000)
-        .map(|f| f.name())
-        .collect();
-    let best = golive_core::suggest::did_you_mean(name, &names)?;
-    let dir = missing.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let same_name = || index.files.iter().filter(|f| f.name() == best);
-    same_name()
-        .find(|f| f.dir() == dir)
-        .or_else(|| same_name().next())
-        .map(|f| f.rel.clone())
+    for place in places {
+        let dir = place.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let here: Vec<&str> = candidates()
+            .filter(|f| f.dir() == dir)
+            .take(10_000)
+            .map(|f| f.name())
+            .collect();
+        if let Some(best) = golive_core::suggest::did_you_mean(name, &here) {
+            return Some(if dir.is_empty() {
+                best.to_string()
+            } else {
+                format!("{dir}/{best}")
+            });
+        }
+    }
+    None
 }
 
 impl FileRefs {
@@ -664,11 +792,27 @@ impl FileRefs {
                     out.truncated = true;
                     break;
                 }
-                let bases: &[&str] = match (raw.how, source) {
-                    (RefHow::Link, _) => &[dir],
-                    (_, RefSource::Makefile | RefSource::PackageJson) => &[dir, ""],
-                    _ => &["", dir],
+                let bases: Vec<String> = match (&raw.cwd, raw.how, source) {
+                    (_, RefHow::Link, _) => vec![dir.to_string()],
+                    // After a literal `cd`, only that directory; outside the repository (an
+                    // absolute path, a directory the repository does not have), nothing.
+                    (Some(cd), _, _) => [*dir, ""]
+                        .iter()
+                        .filter(|_| !cd.starts_with(['/', '~']))
+                        .filter_map(|b| resolve(b, cd))
+                        .filter(|d| index.root.join(d).is_dir())
+                        .collect(),
+                    // The working directory of a script or a documented command is unknown:
+                    // the file's directory, one of its parents, or the root.
+                    (None, _, _) => {
+                        let mut b = ancestors(dir);
+                        b.push(String::new());
+                        b
+                    }
                 };
+                if bases.is_empty() {
+                    continue;
+                }
                 let places: Vec<String> = bases
                     .iter()
                     .filter_map(|b| resolve(b, &raw.written))
@@ -676,10 +820,7 @@ impl FileRefs {
                 let Some(primary) = places.first().cloned() else {
                     continue; // leaves the repository
                 };
-                // A bare script name names the file wherever it is.
-                let bare_found = !raw.written.contains('/')
-                    && index.files.iter().any(|f| f.name() == raw.written);
-                let state = if bare_found || places.iter().any(|p| exists(index, p)) {
+                let state = if places.iter().any(|p| exists(index, p)) {
                     RefState::Exists
                 } else if places
                     .iter()
@@ -690,7 +831,7 @@ impl FileRefs {
                     RefState::Missing
                 };
                 let suggestion = (state == RefState::Missing)
-                    .then(|| suggest(index, &primary))
+                    .then(|| suggest(index, &places))
                     .flatten();
                 out.refs.push(FileRef {
                     file: rel.to_string(),
@@ -730,7 +871,6 @@ mod tests {
         for ok in [
             "scripts/backup.sh",
             "./deploy.sh",
-            "deploy.sh",
             "docs/RUNBOOK.md",
             "k8s/Dockerfile",
         ] {
@@ -749,6 +889,7 @@ mod tests {
             "node_modules/.bin/x.js",
             "docs.example.com/x.md",
             "settings.py",
+            "deploy.sh",
             "--file=x.sh",
             "x.sh:12",
         ] {
@@ -823,6 +964,33 @@ mod tests {
                 (19, "scripts/restore.sh"),
             ]
         );
+    }
+
+    #[test]
+    fn operational_documents_only() {
+        for yes in [
+            "README.md",
+            "docs/RUNBOOK.md",
+            "PRODUCTION_CHECKLIST.md",
+            "docs/DISASTER_RECOVERY.md",
+            "docs/runbooks/database.md",
+            "ops/restart.md",
+            "DEPLOYMENT.md",
+        ] {
+            assert!(is_markdown_source(yes), "{yes}");
+        }
+        for no in [
+            "CHANGELOG.md",
+            "release-notes.md",
+            "docs/checks/DOCKER006.md",
+            "docs/ARCHITECTURE.md",
+            "docs/comparison.md",
+        ] {
+            assert!(!is_markdown_source(no), "{no}");
+        }
+        // In prose, a command-position path must be clearly a file.
+        assert!(markdown_refs("```\nsys/mounts/secret -> kv\n```\n").is_empty());
+        assert_eq!(markdown_refs("`scripts/go.sh now`\n").len(), 1);
     }
 
     #[test]

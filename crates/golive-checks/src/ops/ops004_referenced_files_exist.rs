@@ -13,13 +13,15 @@ static META: CheckMeta = CheckMeta {
     summary: "Scripts and files that the repository's runbooks, checklists, scripts, Makefiles and package.json name exist",
     doc: CheckDoc {
         what: "Collects the paths the repository names for people and machines to use, and checks \
-each exists: in markdown (not changelogs), relative links, inline code that is one path \
-(`scripts/backup_database.sh`, `./deploy.sh`) or a command (`bash scripts/restore.sh`), and \
+each exists: in operational markdown (READMEs, runbooks, checklists, deploy, release, backup, \
+restore, disaster-recovery, incident and on-call documents, by file or directory name; not \
+changelogs or other prose, which name example paths), relative links, inline code that is one path \
+(`scripts/backup_database.sh`, `./deploy.sh`; not a bare name, which often lives elsewhere) or a command (`bash scripts/restore.sh`), and \
 commands in fenced blocks marked `bash`/`sh`/`shell`/`zsh`, `console` prompts (`$ …`) or \
-unmarked; in shell scripts, Makefile recipes and package.json `scripts`, what a command runs or \
+unmarked (in prose a command must be `./x`, `../x` or have a file extension); in shell scripts, Makefile recipes and package.json `scripts`, what a command runs or \
 sources (`./scripts/x.sh`, `bash scripts/x.sh`, `source lib.sh`, `. lib.sh`, `python3 x.py`). \
 Conservative on purpose: only repository-relative paths that look like files (a `/` and a known \
-extension or name, a `./` prefix, or a script name); never URLs, globs, `$VAR`/`${VAR}` paths, \
+extension or name; in scripts also a `./` prefix or a script run by an interpreter); never URLs, globs, `$VAR`/`${VAR}` paths, \
 `~`, absolute paths (`/etc/…`), env files, build outputs (dist/, node_modules/, venv/…), fenced \
 blocks in other languages (yaml, text: examples and output), heredoc bodies, or paths a script \
 tests with `[ -f … ]` first. A path resolves from the repository root or the referring file's \
