@@ -141,8 +141,14 @@ pub fn read_rule_file(rel: &str, text: &str) -> Option<RuleFile> {
         rules: Vec::new(),
         problems: Vec::new(),
     };
+    // Other tools nest `rules:` under `groups:` too (firewall roles, access groups): a file is
+    // Prometheus's when a rule says `alert`, `record` or `expr`, or it is a PrometheusRule.
+    let prometheus_words = ["alert:", "record:", "expr:", "kind: PrometheusRule"]
+        .iter()
+        .any(|w| text.contains(w));
     let docs = match parse_documents(text) {
         Ok(d) => d,
+        Err(_) if !prometheus_words => return None,
         Err(e) => {
             f.problems.push(RuleProblem {
                 line: e.line.unwrap_or(1),
@@ -198,6 +204,25 @@ pub fn read_rule_file(rel: &str, text: &str) -> Option<RuleFile> {
         read_groups(&groups.node, &mut f);
     }
     if !any {
+        return None;
+    }
+    let ours = f.crd
+        || docs.iter().any(|d| {
+            d.at("groups").as_seq().iter().any(|g| {
+                g.at("rules").as_seq().iter().any(|r| {
+                    ["alert", "record", "expr"]
+                        .iter()
+                        .any(|k| r.get(k).is_some())
+                })
+            })
+        });
+    let no_rules = docs.iter().all(|d| {
+        d.at("groups")
+            .as_seq()
+            .iter()
+            .all(|g| g.at("rules").as_seq().is_empty())
+    });
+    if !ours && !no_rules {
         return None;
     }
     f.problems.sort_by_key(|p| p.line);
@@ -672,6 +697,14 @@ mod tests {
         )
         .unwrap();
         assert!(broken.problems[0].message.starts_with("not valid YAML"));
+        // Neither is an inventory of firewall rules.
+        assert!(
+            read_rule_file(
+                "fw.yml",
+                "groups:\n  - name: web\n    rules:\n      - port: 443\n"
+            )
+            .is_none()
+        );
         // Grafana provisioning is not a Prometheus rule file.
         assert!(
             read_rule_file(
