@@ -21,6 +21,8 @@ pub struct Survey {
     pub env_templates: Vec<String>,
     pub migrations: Vec<String>,
     pub ci_workflows: Vec<String>,
+    /// Prometheus rule files and PrometheusRule objects (OPS001/OPS002 read them).
+    pub rule_files: Vec<String>,
 }
 
 fn is_manifest(index: &RepoIndex, rel: &str) -> bool {
@@ -30,6 +32,12 @@ fn is_manifest(index: &RepoIndex, rel: &str) -> bool {
     let head: String = text.chars().take(8192).collect();
     head.lines().any(|l| l.starts_with("apiVersion:"))
         && head.lines().any(|l| l.starts_with("kind:"))
+}
+
+fn is_rule_file(index: &RepoIndex, rel: &str) -> bool {
+    index
+        .read_text(rel)
+        .is_ok_and(|t| golive_facts::rule_files::looks_like_rule_file(&t))
 }
 
 pub fn survey(root: &Path) -> Result<Survey, String> {
@@ -52,6 +60,9 @@ pub fn survey(root: &Path) -> Result<Survey, String> {
                 });
             }
             _ => {}
+        }
+        if f.kind == FileKind::Yaml && is_rule_file(&index, &f.rel) {
+            s.rule_files.push(f.rel.clone());
         }
         let lower = f.rel.to_ascii_lowercase();
         if f.name() == "alembic.ini" {
@@ -153,6 +164,7 @@ pub fn golive_toml(s: &Survey) -> String {
         ("migrations", &s.migrations),
         ("CI workflows", &s.ci_workflows),
         ("env templates", &s.env_templates),
+        ("Prometheus rule files", &s.rule_files),
     ] {
         if !items.is_empty() {
             found.push(format!("# {what}: {}", items.join(", ")));

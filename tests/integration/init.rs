@@ -14,6 +14,10 @@ fn init_names_what_it_found_and_check_accepts_it() {
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n",
         ),
         ("alembic.ini", "[alembic]\n"),
+        (
+            "monitoring/alerts.yml",
+            "groups:\n  - name: api\n    rules:\n      - alert: Down\n        expr: up == 0\n",
+        ),
         (".github/workflows/ci.yml", "jobs: {}\n"),
         ("tests/fixtures/docker-compose.yml", "services: {}\n"),
     ]);
@@ -27,6 +31,10 @@ fn init_names_what_it_found_and_check_accepts_it() {
     );
     assert!(toml.contains("manifests = [\"deploy/k8s\"]"), "{toml}");
     assert!(toml.contains("alembic.ini"), "{toml}");
+    assert!(
+        toml.contains("# Prometheus rule files: monitoring/alerts.yml"),
+        "{toml}"
+    );
     assert!(toml.contains(".github/workflows/ci.yml"), "{toml}");
     assert!(
         !toml.contains("tests/fixtures"),

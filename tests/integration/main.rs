@@ -8,6 +8,8 @@ mod docs;
 mod init;
 mod k8s_secrets;
 mod live;
+mod ops_promtool; // issue 3 ops
+mod projects; // issue 3 ops
 mod robustness;
 mod store_cli; // issue 7
 mod support;

@@ -9,6 +9,7 @@ pub mod env;
 pub mod http;
 pub mod k8s;
 pub mod load;
+pub mod ops;
 pub mod otel;
 pub mod postgres;
 pub mod prometheus;
@@ -34,6 +35,7 @@ const DOMAINS: &[&[&dyn Check]] = &[
     secrets::CHECKS,
     contract::CHECKS,
     vars::CHECKS,
+    ops::CHECKS,
     // live: the running service
     http::CHECKS,
     tls::CHECKS,

@@ -22,13 +22,16 @@ pub struct AlembicGraph {
     pub revisions: BTreeMap<String, AlembicRevision>,
     /// Files under a `versions/` directory that look like migrations but could not be parsed.
     pub unparsed: Vec<String>,
+    /// Migrations whose revision id an earlier file (in path order) already has; the graph
+    /// keeps the first.
+    pub duplicates: Vec<AlembicRevision>,
 }
 
 static REVISION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?m)^revision(?:\s*:\s*[^=\n]+)?\s*=\s*['"]([^'"]+)['"]"#).expect("static regex")
 });
 static DOWN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^down_revision(?:\s*:\s*[^=\n]+)?\s*=\s*([^\n#]+)"#).expect("static regex")
+    Regex::new(r#"(?m)^down_revision(?:\s*:\s*[^=\n]+)?\s*=\s*"#).expect("static regex")
 });
 static QUOTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"['"]([^'"]+)['"]"#).expect("static regex"));
@@ -39,11 +42,14 @@ pub fn parse_migration(text: &str, path: &str) -> Option<AlembicRevision> {
     let m = caps.get(1)?;
     let line = text[..m.start()].matches('\n').count() as u32 + 1;
     let down_revisions = DOWN
-        .captures(text)
-        .and_then(|c| c.get(1))
+        .find(text)
         .map(|d| {
+            let value: Vec<&str> = assigned_value(&text[d.end()..])
+                .lines()
+                .map(|l| l.split('#').next().unwrap_or(""))
+                .collect();
             QUOTED
-                .captures_iter(d.as_str())
+                .captures_iter(&value.join("\n"))
                 .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
                 .collect()
         })
@@ -56,11 +62,43 @@ pub fn parse_migration(text: &str, path: &str) -> Option<AlembicRevision> {
     })
 }
 
+/// The text of an assigned value: to the end of the line, or across lines to the bracket that
+/// closes a tuple or list (`down_revision = (\n    "a",\n    "b",\n)` after a merge).
+fn assigned_value(rest: &str) -> &str {
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let first = rest[..line_end].split('#').next().unwrap_or("");
+    if !first.trim_start().starts_with(['(', '[']) {
+        return first;
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    for (i, c) in rest.char_indices() {
+        match (quote, c) {
+            _ if comment => comment = c != '\n',
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '#') => comment = true,
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[') => depth += 1,
+            (None, ')' | ']') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return &rest[..=i];
+                }
+            }
+            _ => {}
+        }
+    }
+    first
+}
+
 impl AlembicGraph {
     pub fn from_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut g = AlembicGraph::default();
         for (path, text) in files {
             match parse_migration(text, path) {
+                Some(r) if g.revisions.contains_key(&r.revision) => g.duplicates.push(r),
                 Some(r) => {
                     g.revisions.insert(r.revision.clone(), r);
                 }
@@ -105,7 +143,7 @@ impl AlembicGraph {
     }
 }
 
-fn is_migration_path(rel: &str) -> bool {
+pub fn is_migration_path(rel: &str) -> bool {
     rel.ends_with(".py")
         && !rel.ends_with("__init__.py")
         && rel
@@ -119,7 +157,12 @@ impl Fact for AlembicGraph {
     async fn collect(facts: &Facts) -> Result<Self, FactError> {
         let index = facts.get::<RepoIndex>().await?;
         let mut texts = Vec::new();
-        for f in index.files.iter().filter(|f| is_migration_path(&f.rel)) {
+        // Test fixtures hold deliberately broken graphs; they are not the application's.
+        for f in index
+            .files
+            .iter()
+            .filter(|f| is_migration_path(&f.rel) && !f.is_test_or_example())
+        {
             let text = index.read_text(&f.rel)?;
             texts.push((f.rel.clone(), text));
         }
@@ -147,6 +190,14 @@ mod tests {
         assert_eq!(g.pending_after(&["ccc333".into()]), Some(0));
         assert_eq!(g.pending_after(&["zzz".into()]), None);
         assert!(is_migration_path("migrations/versions/001_init.py"));
+        let merge = "revision = 'ddd444'\ndown_revision = (\n    'bbb222',  # it's the left\n    \"ccc333\",\n)\n";
+        assert_eq!(
+            parse_migration(merge, "m.py").unwrap().down_revisions,
+            vec!["bbb222".to_string(), "ccc333".to_string()]
+        );
+        let dup = AlembicGraph::from_files([("v/a.py", a), ("v/a2.py", a)]);
+        assert_eq!(dup.duplicates.len(), 1);
+        assert_eq!(dup.duplicates[0].path, "v/a2.py");
         assert!(!is_migration_path("app/versions.py"));
     }
 }
