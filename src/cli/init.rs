@@ -122,6 +122,7 @@ pub fn golive_toml(s: &Survey) -> String {
     for (key, example) in [
         ("api_url", "\"https://api.example.com\""),
         ("admin_url", "\"https://app.example.com\""),
+        ("metrics_url", "\"http://api.internal:9102/metrics\""),
         ("database_url", "\"${DATABASE_URL}\""),
         ("redis_url", "\"${REDIS_URL}\""),
         ("s3_endpoint", "\"https://s3.eu-west-1.amazonaws.com\""),
