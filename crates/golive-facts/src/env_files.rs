@@ -296,4 +296,41 @@ mod tests {
         let targets: Vec<&str> = ef.targets().map(|f| f.rel.as_str()).collect();
         assert_eq!(targets, vec![".env"]);
     }
+
+    #[test]
+    fn one_parse_serves_every_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(".gitignore"), "/.env*\ndeploy/secret.env\n").unwrap();
+        std::fs::write(root.join(".env.t1"), "DEBUG=false\n").unwrap();
+        std::fs::write(root.join(".env.t2"), "DEBUG=true\n").unwrap();
+        std::fs::create_dir_all(root.join("deploy")).unwrap();
+        // Git-ignored below the root: the walk does not list it, golive.toml names it.
+        std::fs::write(root.join("deploy/secret.env"), "A=1\n").unwrap();
+        let index = RepoIndex::build(root).unwrap();
+        let repo = RepoEnvFiles::collect_from(&index);
+        let rels: Vec<&str> = repo.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, vec![".env.t1", ".env.t2"]);
+        let t1 = EnvFiles::assign(&repo, root, &[".env.t1".into()]);
+        let t2 = EnvFiles::assign(
+            &repo,
+            root,
+            &["./.env.t2".into(), "deploy/secret.env".into()],
+        );
+        let targets = |e: &EnvFiles| e.targets().map(|f| f.rel.clone()).collect::<Vec<_>>();
+        assert_eq!(targets(&t1), vec![".env.t1"]);
+        assert_eq!(targets(&t2), vec![".env.t2", "deploy/secret.env"]);
+        assert_eq!(t2.files[2].parsed.get("A").map(|e| e.line), Some(1));
+        // The parse is shared, not repeated.
+        assert!(Arc::ptr_eq(&t1.files[0].parsed, &t2.files[0].parsed));
+        // The same roles as a discovery from scratch.
+        let fresh = EnvFiles::discover(&index, &["./.env.t2".into(), "deploy/secret.env".into()]);
+        let roles = |e: &EnvFiles| {
+            e.files
+                .iter()
+                .map(|f| (f.rel.clone(), f.role, f.role_reason.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(roles(&t2), roles(&fresh));
+    }
 }
