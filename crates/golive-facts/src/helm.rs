@@ -463,7 +463,7 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
                 && !rest.contains(' ')
                 && rest.chars().next().is_some_and(|c| c.is_ascii_lowercase())
             {
-                return lookup(*n, &format!(".{rest}"));
+                return lookup(n, &format!(".{rest}"));
             }
             Term::Unknown
         }
