@@ -11,7 +11,7 @@ use golive_core::config::{Config, resolve_inputs};
 use golive_core::engine::{self, Selection};
 use golive_core::facts::{Facts, RunEnv};
 use golive_core::report::RunReport;
-use golive_facts::RepoIndex;
+use golive_facts::{RepoEnvFiles, RepoIndex};
 use golive_report::TerminalOptions;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -116,10 +116,16 @@ pub fn run(a: &CheckArgs, style: Style) -> i32 {
         Err(e) => return super::fail_usage(format!("cannot start the runtime: {e}")),
     };
     let mut reports: Vec<RunReport> = runtime.block_on(async move {
-        // The environments share one repository: walk it once.
+        // The environments share one repository: walk it and parse its env files once.
         let shared = match prepared.first() {
-            Some(p) => Facts::new(p.run_env.clone()).get::<RepoIndex>().await.ok(),
-            None => None,
+            Some(p) => {
+                let facts = Facts::new(p.run_env.clone());
+                Shared {
+                    index: facts.get::<RepoIndex>().await.ok(),
+                    env_files: facts.get::<RepoEnvFiles>().await.ok(),
+                }
+            }
+            None => Shared::default(),
         };
         let sem = Arc::new(tokio::sync::Semaphore::new(ENV_CONCURRENCY));
         let mut set = tokio::task::JoinSet::new();
@@ -168,15 +174,25 @@ pub fn run(a: &CheckArgs, style: Style) -> i32 {
     }
 }
 
-/// One environment's run, with the repository walk shared across the fleet.
-async fn execute_env(p: Prepared, shared: Option<Arc<RepoIndex>>) -> RunReport {
+/// Facts of the repository, the same for every environment of the fleet.
+#[derive(Clone, Default)]
+struct Shared {
+    index: Option<Arc<RepoIndex>>,
+    env_files: Option<Arc<RepoEnvFiles>>,
+}
+
+/// One environment's run, with the repository facts shared across the fleet.
+async fn execute_env(p: Prepared, shared: Shared) -> RunReport {
     let started_at = jiff::Timestamp::now();
     let clock = std::time::Instant::now();
     let limits = engine::Limits::from_config(&p.config);
     let environment = p.run_env.environment.clone();
     let facts = Facts::new(p.run_env);
-    if let Some(index) = shared {
+    if let Some(index) = shared.index {
         facts.preset(index);
+    }
+    if let Some(env_files) = shared.env_files {
+        facts.preset(env_files);
     }
     let today = jiff::Zoned::now().date();
     let results = engine::run(

@@ -1276,7 +1276,8 @@ pub struct DockerBuilds {
     pub builds: Vec<BuildInputs>,
     /// Compose services building each Dockerfile: (dockerfile, compose file, line, service, healthcheck).
     pub compose_builds: Vec<crate::compose::BuildRef>,
-    /// Kubernetes manifests and Helm templates that declare liveness or readiness probes.
+    /// The first Kubernetes manifest or Helm template (in path order) that declares a liveness
+    /// or readiness probe; empty when there is none or no Dockerfile to ask.
     pub probe_manifests: Vec<String>,
 }
 
@@ -1311,20 +1312,28 @@ impl DockerBuilds {
                 BuildInputs::analyse(index, f, &declared)
             })
             .collect();
-        let probe_manifests = index
-            .files
-            .iter()
-            .filter(|f| {
-                matches!(f.kind, FileKind::Yaml) && !f.is_test_or_example() && f.size < 1_000_000
-            })
-            .filter(|f| {
-                index
-                    .read_text(&f.rel)
-                    .map(|t| t.contains("livenessProbe:") || t.contains("readinessProbe:"))
-                    .unwrap_or(false)
-            })
-            .map(|f| f.rel.clone())
-            .collect();
+        // Only Dockerfiles without a HEALTHCHECK look for a probe, and one is enough: stop at
+        // the first instead of reading every YAML file of a Kubernetes-heavy tree.
+        let probe_manifests = if dockerfiles.files.is_empty() {
+            Vec::new()
+        } else {
+            index
+                .files
+                .iter()
+                .filter(|f| {
+                    matches!(f.kind, FileKind::Yaml)
+                        && !f.is_test_or_example()
+                        && f.size < 1_000_000
+                })
+                .find(|f| {
+                    index
+                        .read_text(&f.rel)
+                        .map(|t| t.contains("livenessProbe:") || t.contains("readinessProbe:"))
+                        .unwrap_or(false)
+                })
+                .map(|f| vec![f.rel.clone()])
+                .unwrap_or_default()
+        };
         Self {
             builds,
             compose_builds,

@@ -118,13 +118,19 @@ pub fn analyse(rel: &str, text: &str) -> Doc {
 
 impl RepoDocs {
     pub fn build(index: &RepoIndex) -> Self {
-        let docs = index
+        let selected: Vec<&str> = index
             .files
             .iter()
             .filter(|f| is_doc(&f.rel, f.kind) && !f.rel.to_ascii_lowercase().contains("changelog"))
             .take(MAX_DOCS)
-            .filter_map(|f| index.read_text(&f.rel).ok().map(|t| analyse(&f.rel, &t)))
+            .map(|f| f.rel.as_str())
             .collect();
+        let docs = crate::parallel::map(&selected, |rel| {
+            index.read_text(rel).ok().map(|t| analyse(rel, &t))
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         Self { docs }
     }
 }

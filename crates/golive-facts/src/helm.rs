@@ -31,15 +31,17 @@ pub struct Rendered {
     pub unresolved: usize,
 }
 
+/// A value borrows from the chart's values: `with`/`range` blocks and `toYaml` of large values
+/// would otherwise copy subtrees on every line.
 #[derive(Debug, Clone, PartialEq)]
-enum Term {
+enum Term<'a> {
     Unknown,
     Null,
     Text(String),
-    Node(Node),
+    Node(&'a Node),
 }
 
-impl Term {
+impl Term<'_> {
     fn truthy(&self) -> Option<bool> {
         match self {
             Term::Unknown => None,
@@ -99,11 +101,11 @@ pub fn to_flow(n: &Node) -> String {
     }
 }
 
-struct Frame {
+struct Frame<'a> {
     /// Whether the lines of this block render (None: unknown, kept).
     active: Option<bool>,
     /// `with`/`range` rebinds `.`.
-    dot: Option<Term>,
+    dot: Option<Term<'a>>,
     is_if: bool,
 }
 
@@ -245,7 +247,7 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
                 Some((term, indent)) => match term {
                     Term::Node(n) if n.is_non_empty_collection() => {
                         out.push_str(&" ".repeat(indent.min(200)));
-                        out.push_str(&to_flow(&n));
+                        out.push_str(&to_flow(n));
                     }
                     Term::Unknown => {
                         out.push_str(&" ".repeat(indent.min(200)));
@@ -278,7 +280,11 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
 
 /// Evaluates `a | f x | g`; returns the term and, when the last function was `nindent N` or
 /// `indent N`, the indentation.
-fn eval_pipeline(expr: &str, cx: &HelmContext, dot: Option<&Term>) -> (Term, Option<usize>) {
+fn eval_pipeline<'a>(
+    expr: &str,
+    cx: &'a HelmContext,
+    dot: Option<&Term<'a>>,
+) -> (Term<'a>, Option<usize>) {
     let mut stages = split_pipeline(expr).into_iter();
     let first = stages.next().unwrap_or_default();
     let mut term = eval(&first, cx, dot);
@@ -355,7 +361,7 @@ fn tokenize(s: &str) -> Vec<String> {
 }
 
 /// Evaluates one term or a simple function call (`not x`, `and x y`, `or x y`, `eq x y`).
-fn eval(expr: &str, cx: &HelmContext, dot: Option<&Term>) -> Term {
+fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a> {
     let expr = expr.trim();
     // Each recursion strips a parenthesis or splits the expression, so nesting bounds the
     // depth: refuse deep nesting and huge actions instead of risking the stack.
@@ -388,6 +394,11 @@ fn eval(expr: &str, cx: &HelmContext, dot: Option<&Term>) -> Term {
         return eval(&words[1], cx, dot);
     }
     if words.len() > 1 {
+        // Only `not`/`and`/`or` look at their arguments; `include "x" .` and the like are
+        // unknown whatever they are given.
+        if !matches!(words[0].as_str(), "not" | "and" | "or") {
+            return Term::Unknown;
+        }
         let args: Vec<Term> = words[1..].iter().map(|w| eval(w, cx, dot)).collect();
         return match words[0].as_str() {
             "not" if args.len() == 1 => match args[0].truthy() {
@@ -459,7 +470,7 @@ fn eval(expr: &str, cx: &HelmContext, dot: Option<&Term>) -> Term {
     }
 }
 
-fn lookup(root: &Node, path: &str) -> Term {
+fn lookup<'a>(root: &'a Node, path: &str) -> Term<'a> {
     let mut n = root;
     for key in path.split('.').filter(|k| !k.is_empty()) {
         match n.get(key) {
@@ -470,7 +481,7 @@ fn lookup(root: &Node, path: &str) -> Term {
     if n.is_null() {
         Term::Null
     } else {
-        Term::Node(n.clone())
+        Term::Node(n)
     }
 }
 

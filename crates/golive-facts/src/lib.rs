@@ -35,7 +35,7 @@ pub mod yaml_tree;
 pub use ci::CiConfig;
 pub use deps::Dependencies;
 pub use docs::RepoDocs;
-pub use env_files::{EnvFile, EnvFiles, EnvRole};
+pub use env_files::{EnvFile, EnvFiles, EnvRole, RepoEnvFiles};
 pub use env_reads::EnvReads;
 pub use git::GitFiles;
 pub use repo_index::{FileKind, IndexedFile, RepoIndex};

@@ -208,19 +208,24 @@ impl RepoIndex {
 
 /// Reads `path` as UTF-8 (lossy) text, up to [`MAX_READ_BYTES`]; binary files are an error.
 pub fn read_text_capped(path: &Path, label: &str) -> Result<String, FactError> {
-    let meta = std::fs::metadata(path).map_err(|e| FactError::new(format!("{label}: {e}")))?;
-    if meta.len() > MAX_READ_BYTES {
+    use std::io::Read;
+    let err = |e: std::io::Error| FactError::new(format!("{label}: {e}"));
+    // One open and an fstat instead of two path look-ups: every static fact reads through here.
+    let mut file = std::fs::File::open(path).map_err(err)?;
+    let len = file.metadata().map_err(err)?.len();
+    if len > MAX_READ_BYTES {
         return Err(FactError::new(format!(
-            "{label}: {} bytes is over the {} byte limit for static checks",
-            meta.len(),
-            MAX_READ_BYTES
+            "{label}: {len} bytes is over the {MAX_READ_BYTES} byte limit for static checks"
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| FactError::new(format!("{label}: {e}")))?;
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    file.read_to_end(&mut bytes).map_err(err)?;
+    if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err(FactError::new(format!("{label}: binary file")));
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // Valid UTF-8 (nearly every file) becomes the String without a copy.
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 #[async_trait::async_trait]
