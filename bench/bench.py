@@ -100,8 +100,8 @@ def throughput(tree, runs, golive):
     rg = tool("rg")
     pattern = "|".join(k.replace(".", r"\.").replace("+", r"\+") for k in KEYWORDS)
     cmds = [
-        ("golive check (full static run)", [golive, "check", tree, "--format", "json", "-o", os.devnull] if golive else None),
-        ("golive check --only SECRET", [golive, "check", tree, "--only", "SECRET", "--format", "json", "-o", os.devnull] if golive else None),
+        ("golive check (full static run)", [golive, "check", tree, "--no-record", "--format", "json", "-o", os.devnull] if golive else None),
+        ("golive check --only SECRET", [golive, "check", tree, "--no-record", "--only", "SECRET", "--format", "json", "-o", os.devnull] if golive else None),
         ("ripgrep -i keyword alternation", [rg, "-i", "-c", "--hidden", "-g", "!.git", "-e", pattern, tree] if rg else None),
         ("ripsecrets", [tool("ripsecrets"), tree] if tool("ripsecrets") else None),
         ("detect-secrets scan --all-files", [tool("detect-secrets"), "scan", "--all-files", tree] if tool("detect-secrets") else None),
@@ -232,7 +232,7 @@ def make_corpus(path, n_files=300, seed=20261122):
 
 
 def findings_golive(golive, corpus):
-    p = subprocess.run([golive, "check", corpus, "--only", "SECRET001,SECRET002,SECRET003,SECRET004", "--format", "json"], stdout=subprocess.PIPE)
+    p = subprocess.run([golive, "check", corpus, "--no-record", "--only", "SECRET001,SECRET002,SECRET003,SECRET004", "--format", "json"], stdout=subprocess.PIPE)
     r = json.loads(p.stdout)
     out = set()
     for res in r["results"]:

@@ -24,6 +24,7 @@
 use crate::repo_index::{FileKind, RepoIndex, is_env_file_name, is_test_or_example_path};
 use golive_core::{Fact, FactError, Facts};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use std::collections::HashMap;
 
 /// Read at most this many files, and keep at most this many references: bounded on a monorepo.
 const MAX_FILES: usize = 5000;
@@ -727,33 +728,52 @@ fn exists(index: &RepoIndex, rel: &str) -> bool {
     index.get(rel).is_some() || index.root.join(rel).exists()
 }
 
-/// A file the reference probably meant: the only file of that name in the repository, or a
-/// similarly named file in a directory the reference could point into.
-fn suggest(index: &RepoIndex, places: &[String]) -> Option<String> {
-    let first = places.first()?;
-    let name = first.rsplit('/').next().unwrap_or(first);
-    let candidates = || index.files.iter().filter(|f| !f.is_test_or_example());
-    let mut same = candidates().filter(|f| f.name() == name);
-    if let (Some(only), None) = (same.next(), same.next()) {
-        return Some(only.rel.clone());
-    }
-    // Names, not paths: a shared `scripts/` prefix would make any two scripts look alike.
-    for place in places {
-        let dir = place.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        let here: Vec<&str> = candidates()
-            .filter(|f| f.dir() == dir)
-            .take(10_000)
-            .map(|f| f.name())
-            .collect();
-        if let Some(best) = golive_core::suggest::did_you_mean(name, &here) {
-            return Some(if dir.is_empty() {
-                best.to_string()
-            } else {
-                format!("{dir}/{best}")
-            });
+/// The repository's files by name and by directory (tests and examples left out), built once
+/// per run for the did-you-mean of missing references: a scan of the whole index per missing
+/// reference made a runbook-heavy repository quadratic.
+struct Names<'a> {
+    by_name: HashMap<&'a str, Vec<&'a str>>,
+    by_dir: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Names<'a> {
+    fn new(index: &'a RepoIndex) -> Self {
+        let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut by_dir: HashMap<&str, Vec<&str>> = HashMap::new();
+        for f in index.files.iter().filter(|f| !f.is_test_or_example()) {
+            by_name.entry(f.name()).or_default().push(f.rel.as_str());
+            let here = by_dir.entry(f.dir()).or_default();
+            if here.len() < 10_000 {
+                here.push(f.name());
+            }
         }
+        Names { by_name, by_dir }
     }
-    None
+
+    /// A file the reference probably meant: the only file of that name in the repository, or
+    /// a similarly named file in a directory the reference could point into.
+    fn suggest(&self, places: &[String]) -> Option<String> {
+        let first = places.first()?;
+        let name = first.rsplit('/').next().unwrap_or(first);
+        if let Some([only]) = self.by_name.get(name).map(Vec::as_slice) {
+            return Some(only.to_string());
+        }
+        // Names, not paths: a shared `scripts/` prefix would make any two scripts look alike.
+        for place in places {
+            let dir = place.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let Some(here) = self.by_dir.get(dir) else {
+                continue;
+            };
+            if let Some(best) = golive_core::suggest::did_you_mean(name, here) {
+                return Some(if dir.is_empty() {
+                    best.to_string()
+                } else {
+                    format!("{dir}/{best}")
+                });
+            }
+        }
+        None
+    }
 }
 
 impl FileRefs {
@@ -774,6 +794,7 @@ impl FileRefs {
                 RefSource::PackageJson => package_json_refs(&text),
             }
         });
+        let mut names: Option<Names> = None;
         let mut out = FileRefs {
             scanned: sources.len(),
             truncated,
@@ -831,7 +852,11 @@ impl FileRefs {
                     RefState::Missing
                 };
                 let suggestion = (state == RefState::Missing)
-                    .then(|| suggest(index, &places))
+                    .then(|| {
+                        names
+                            .get_or_insert_with(|| Names::new(index))
+                            .suggest(&places)
+                    })
                     .flatten();
                 out.refs.push(FileRef {
                     file: rel.to_string(),
