@@ -481,8 +481,14 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
     }
     // Rust keeps unit tests in the source file: from `#[cfg(test)]` on, it is test code.
     let is_rust = rel.ends_with(".rs");
+    // Only the attribute on a line of its own: a mention in a string or comment does not make
+    // the rest of the file test code.
     let rust_tests_from = is_rust
-        .then(|| text.find("#[cfg(test)]").map(line_of))
+        .then(|| {
+            text.match_indices("#[cfg(test)]")
+                .map(|(at, _)| line_of(at))
+                .find(|&l| line_text(l).trim() == "#[cfg(test)]")
+        })
         .flatten()
         .unwrap_or(usize::MAX);
     let context_at = |line: usize| -> FileContext {
@@ -819,6 +825,11 @@ mod tests {
                 (4, FileContext::TestOrExample)
             ]
         );
+        // A mention of the attribute inside a string is not the test module.
+        let mention = format!("const D: &str = \"#[cfg(test)]\";\nconst A: &str = \"{url}\";\n");
+        let hits = scan_text("src/lib.rs", &mention, FileContext::Code).0;
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].context, FileContext::Code);
         // The same text in a Python file is code throughout.
         let py = scan_text("app.py", &src, FileContext::Code).0;
         assert!(py.iter().all(|h| h.context == FileContext::Code), "{py:?}");
