@@ -111,12 +111,22 @@ struct Frame<'a> {
 
 /// Approximates the rendering of a template; never fails, never panics.
 pub fn render(template: &str, cx: &HelmContext) -> Rendered {
-    let mut lines_out: Vec<String> = Vec::new();
+    let mut text = String::with_capacity(template.len());
     let mut unresolved = 0usize;
     let mut stack: Vec<Frame> = Vec::new();
     let mut in_comment = false;
-    for line in template.split('\n') {
+    for (i, line) in template.split('\n').enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
         let line = line.strip_suffix('\r').unwrap_or(line);
+        // Most lines hold no action: copied as they are, or dropped in an inactive block.
+        if !in_comment && !line.contains("{{") {
+            if stack.iter().all(|f| f.active != Some(false)) {
+                text.push_str(line);
+            }
+            continue;
+        }
         let dot = stack.iter().rev().find_map(|f| f.dot.clone());
         let mut rendered = String::new();
         let mut rest = line;
@@ -235,11 +245,10 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
             }
         }
         let active = stack.iter().all(|f| f.active != Some(false));
-        let mut out = String::new();
         if !active {
-            lines_out.push(out);
             continue;
         }
+        let out = &mut text;
         if only_actions {
             // A line that is only actions: a block value (`toYaml .Values.x | nindent 8`)
             // becomes one flow line at that indentation; control lines become empty.
@@ -270,12 +279,8 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
         } else {
             out.push_str(&rendered);
         }
-        lines_out.push(out);
     }
-    Rendered {
-        text: lines_out.join("\n"),
-        unresolved,
-    }
+    Rendered { text, unresolved }
 }
 
 /// Evaluates `a | f x | g`; returns the term and, when the last function was `nindent N` or
