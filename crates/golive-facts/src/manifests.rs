@@ -10,6 +10,7 @@ use crate::helm::{self, HelmContext, UNRESOLVED};
 use crate::repo_index::{FileKind, RepoIndex, is_test_or_example_path};
 use crate::yaml_tree::{Node, parse_documents};
 use golive_core::{Fact, FactError, Facts};
+use std::collections::{HashMap, HashSet};
 
 /// Where an object came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,6 +307,24 @@ fn is_yaml_name(rel: &str) -> bool {
     l.ends_with(".yaml") || l.ends_with(".yml")
 }
 
+/// The directories above a file, nearest first, ending with the root (`""`).
+fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(rel);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.rfind('/') {
+            Some(i) => {
+                rest = Some(&r[..i]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some("")
+            }
+        }
+    })
+}
+
 fn under(rel: &str, dir: &str) -> bool {
     dir.is_empty()
         || (rel.len() > dir.len()
@@ -333,6 +352,7 @@ impl Manifests {
             .filter(|f| f.name() == "Chart.yaml")
             .map(|f| f.dir().to_string())
             .collect();
+        let chart_dirs: HashSet<&str> = charts.iter().map(String::as_str).collect();
         let selected = |rel: &str| -> bool {
             if configured.is_empty() {
                 !is_test_or_example_path(rel)
@@ -357,7 +377,7 @@ impl Manifests {
                     || (f.kind == FileKind::Compose && configured.contains(&f.rel))
             })
             .map(|f| f.rel.as_str())
-            .filter(|rel| selected(rel) && !charts.iter().any(|c| under(rel, c)))
+            .filter(|rel| selected(rel) && !ancestors(rel).any(|d| chart_dirs.contains(d)))
             .collect();
         candidates.sort();
         let parsed = crate::parallel::map(&candidates, |rel| {
@@ -403,22 +423,31 @@ impl Manifests {
             let cx = chart_context(index, chart, &mut errors);
             (cx, errors)
         });
-        let mut jobs: Vec<(&str, usize)> = Vec::new();
-        for (i, chart) in selected_charts.iter().enumerate() {
-            m.charts.push((*chart).clone());
-            let tdir = if chart.is_empty() {
-                "templates".to_string()
-            } else {
-                format!("{chart}/templates")
-            };
-            jobs.extend(
-                index
-                    .files
-                    .iter()
-                    .filter(|f| under(&f.rel, &tdir) && is_yaml_name(&f.rel))
-                    .map(|f| (f.rel.as_str(), i)),
-            );
-        }
+        m.charts = selected_charts.iter().map(|c| (*c).clone()).collect();
+        // A template belongs to the chart whose `templates/` directory holds it: found by the
+        // file's ancestors, not by testing every file against every chart (helm/charts has
+        // hundreds of charts and thousands of files).
+        let chart_of: HashMap<&str, usize> = selected_charts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i))
+            .collect();
+        let mut jobs: Vec<(&str, usize)> = index
+            .files
+            .iter()
+            .filter(|f| is_yaml_name(&f.rel))
+            .filter_map(|f| {
+                ancestors(&f.rel).find_map(|dir| {
+                    let chart = if dir == "templates" {
+                        ""
+                    } else {
+                        dir.strip_suffix("/templates")?
+                    };
+                    chart_of.get(chart).map(|&i| (f.rel.as_str(), i))
+                })
+            })
+            .collect();
+        jobs.sort_by_key(|&(_, i)| i);
         let rendered = crate::parallel::map(&jobs, |&(rel, i)| {
             let Some((cx, _)) = contexts.get(i) else {
                 return Err(ManifestError {
@@ -542,6 +571,13 @@ impl Fact for Manifests {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ancestors_run_from_the_nearest_directory_to_the_root() {
+        let a: Vec<&str> = super::ancestors("a/b/c.yaml").collect();
+        assert_eq!(a, vec!["a/b", "a", ""]);
+        assert_eq!(super::ancestors("c.yaml").collect::<Vec<_>>(), vec![""]);
+    }
+
     use super::*;
 
     fn repo(files: &[(&str, &str)]) -> (tempfile::TempDir, RepoIndex) {
