@@ -466,8 +466,17 @@ struct PyClass {
     env_prefix: Option<String>,
     nested_delimiter: Option<String>,
     case_sensitive: bool,
-    /// name, annotation, default, alias, line
-    fields: Vec<(String, String, Option<CodeDefault>, Option<String>, u32)>,
+    fields: Vec<PyField>,
+}
+
+/// A field of a Python class.
+#[derive(Debug, Clone)]
+struct PyField {
+    name: String,
+    annotation: String,
+    default: Option<CodeDefault>,
+    alias: Option<String>,
+    line: u32,
 }
 
 fn kwarg_node<'t>(
@@ -616,13 +625,13 @@ fn python_classes(tree: &Tree, src: &[u8], file: &str) -> Vec<PyClass> {
                         .or_else(|| kwarg_string(r, src, "env"));
                 }
             }
-            cls.fields.push((
-                fname,
-                text(ann, src).to_string(),
+            cls.fields.push(PyField {
+                name: fname,
+                annotation: text(ann, src).to_string(),
                 default,
                 alias,
-                line(left),
-            ));
+                line: line(left),
+            });
         }
         out.push(cls);
     });
@@ -679,37 +688,29 @@ fn resolve_settings(classes: &[PyClass], out: &mut CodeReads) {
             env_prefix: prefix.clone(),
             nested_delimiter: delim.clone(),
         });
-        let mut fields = Vec::new();
+        // Fields with the file that declares them; a subclass's field replaces its base's.
+        let mut fields: Vec<(&PyField, &str)> = Vec::new();
         for x in lin.iter().rev() {
             for f in &x.fields {
-                fields.retain(
-                    |(n, ..): &(
-                        String,
-                        String,
-                        Option<CodeDefault>,
-                        Option<String>,
-                        u32,
-                        String,
-                    )| n != &f.0,
-                );
-                fields.push((
-                    f.0.clone(),
-                    f.1.clone(),
-                    f.2.clone(),
-                    f.3.clone(),
-                    f.4,
-                    x.file.clone(),
-                ));
+                fields.retain(|(g, _)| g.name != f.name);
+                fields.push((f, x.file.as_str()));
             }
         }
-        for (name, ann, default, alias, fline, ffile) in fields {
+        for (f, ffile) in fields {
+            let (name, ann, default, alias, fline) = (
+                f.name.clone(),
+                f.annotation.clone(),
+                f.default.clone(),
+                f.alias.clone(),
+                f.line,
+            );
             let var = match &alias {
                 Some(a) => a.clone(),
                 None => format!("{prefix}{name}"),
             };
             out.reads.push(EnvRead {
                 name: var.clone(),
-                file: ffile.clone(),
+                file: ffile.to_string(),
                 line: fline,
                 has_default: default.is_some(),
                 default: default.clone(),
@@ -740,21 +741,21 @@ fn resolve_settings(classes: &[PyClass], out: &mut CodeReads) {
                 };
                 for x in lineage(model, &by_name).iter().rev() {
                     for f in &x.fields {
-                        let sub = match &f.3 {
+                        let sub = match &f.alias {
                             Some(a) => format!("{base}{d}{a}"),
-                            None => format!("{base}{d}{}", f.0),
+                            None => format!("{base}{d}{}", f.name),
                         };
-                        let default = f.2.clone().or_else(|| parent_default.clone());
+                        let default = f.default.clone().or_else(|| parent_default.clone());
                         out.reads.push(EnvRead {
                             name: sub.clone(),
                             file: x.file.clone(),
-                            line: f.4,
+                            line: f.line,
                             has_default: default.is_some(),
                             default: default.clone(),
                             how: "BaseSettings nested field",
                             case_insensitive: !c.case_sensitive,
                         });
-                        stack.push((sub, f.1.clone(), default, depth + 1));
+                        stack.push((sub, f.annotation.clone(), default, depth + 1));
                     }
                 }
             }
