@@ -804,6 +804,20 @@ fn js_fallback(n: tree_sitter::Node, src: &[u8]) -> Option<CodeDefault> {
     last.map(|r| classify_default(r, src))
 }
 
+/// A `process.env.X` or `process.env["X"]` read at `n`.
+fn js_read(name: String, file: &str, n: tree_sitter::Node, src: &[u8]) -> EnvRead {
+    let default = js_fallback(n, src);
+    EnvRead {
+        name,
+        file: file.to_string(),
+        line: line(n),
+        has_default: default.is_some(),
+        default,
+        how: "process.env",
+        case_insensitive: false,
+    }
+}
+
 fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
     let is_env_obj = |t: &str| {
         matches!(
@@ -828,16 +842,7 @@ fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
             }) {
                 return;
             }
-            let default = js_fallback(n, src);
-            out.reads.push(EnvRead {
-                name,
-                file: file.to_string(),
-                line: line(n),
-                has_default: default.is_some(),
-                default,
-                how: "process.env",
-                case_insensitive: false,
-            });
+            out.reads.push(js_read(name, file, n, src));
         }
         "subscript_expression" => {
             let (Some(obj), Some(idx)) = (
@@ -850,18 +855,7 @@ fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
                 return;
             }
             match string_value(idx, src) {
-                Some(name) => {
-                    let default = js_fallback(n, src);
-                    out.reads.push(EnvRead {
-                        name,
-                        file: file.to_string(),
-                        line: line(n),
-                        has_default: default.is_some(),
-                        default,
-                        how: "process.env",
-                        case_insensitive: false,
-                    })
-                }
+                Some(name) => out.reads.push(js_read(name, file, n, src)),
                 None => out.dynamic.push((file.to_string(), line(n))),
             }
         }
