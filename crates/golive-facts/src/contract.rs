@@ -41,7 +41,9 @@ pub struct EnvRead {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DefaultValue {
     /// A non-empty string or number literal, as [`golive_core::redact::redact`] shows it.
-    Literal { redacted: String },
+    /// `scalar`: it is a number or `true`/`false` (`30`, `"30"`, `"false"`): the setting is a
+    /// quantity or switch about a secret (`ACCESS_TOKEN_EXPIRE_MINUTES`), not the secret.
+    Literal { redacted: String, scalar: bool },
     /// `""`, `String::new()`, `unwrap_or_default()`.
     Empty,
     /// `None`, `null`, `undefined`.
@@ -205,6 +207,9 @@ fn default_value(n: tree_sitter::Node, src: &[u8], depth: usize) -> DefaultValue
         } else {
             DefaultValue::Literal {
                 redacted: golive_core::redact::redact(s),
+                scalar: s.parse::<f64>().is_ok()
+                    || s.eq_ignore_ascii_case("true")
+                    || s.eq_ignore_ascii_case("false"),
             }
         }
     };
@@ -1821,6 +1826,7 @@ class Settings(BaseSettings):
                     None => ("none", 0),
                     Some(d) => (
                         match d.value {
+                            DefaultValue::Literal { scalar: true, .. } => "scalar",
                             DefaultValue::Literal { .. } => "literal",
                             DefaultValue::Empty => "empty",
                             DefaultValue::Absent => "absent",
@@ -1857,6 +1863,7 @@ D = os.environ.get("D_TOKEN") or (
 E = os.getenv("E_TOKEN", "") or "dev"
 F = os.getenv("F_TOKEN", f"{A}-x")
 G = os.getenv("G_PASSWORD", 1234)
+I = int(os.getenv("ACCESS_TOKEN_EXPIRE_MINUTES", "30"))
 H = os.environ["H_TOKEN"]
 
 class Db(BaseModel):
@@ -1884,16 +1891,17 @@ class Settings(BaseSettings):
         has(&d, "D_TOKEN", "literal", 8);
         has(&d, "E_TOKEN", "literal", 9);
         has(&d, "F_TOKEN", "computed", 10);
-        has(&d, "G_PASSWORD", "literal", 11);
         has(&d, "H_TOKEN", "none", 0);
-        has(&d, "APP_secret_key", "literal", 20);
-        has(&d, "APP_api_token", "literal", 21);
-        has(&d, "JWT_KEY", "literal", 22);
-        has(&d, "APP_signing_key", "literal", 23);
+        has(&d, "ACCESS_TOKEN_EXPIRE_MINUTES", "scalar", 12);
+        has(&d, "G_PASSWORD", "scalar", 11);
+        has(&d, "APP_secret_key", "literal", 21);
+        has(&d, "APP_api_token", "literal", 22);
+        has(&d, "JWT_KEY", "literal", 23);
+        has(&d, "APP_signing_key", "literal", 24);
         has(&d, "APP_required_key", "none", 0);
-        has(&d, "APP_none_key", "absent", 25);
-        has(&d, "APP_factory_key", "computed", 26);
-        has(&d, "APP_db__password", "literal", 15);
+        has(&d, "APP_none_key", "absent", 26);
+        has(&d, "APP_factory_key", "computed", 27);
+        has(&d, "APP_db__password", "literal", 16);
         has(&d, "APP_db__host", "none", 0);
         // `or` is a fallback for the required-variables check too.
         assert!(r.reads.iter().any(|x| x.name == "D_TOKEN" && x.has_default));

@@ -22,7 +22,9 @@ COMPOSE001 treat as secrets) may fall back to a non-empty literal: `os.getenv(\"
 `Field(default=\"…\")`, `process.env.X ?? \"dev\"` / `|| 'dev'`, `const { X = \"dev\" } = \
 process.env`, `.unwrap_or(\"dev\".into())`, `.unwrap_or_else(|_| \"dev\".to_string())`. Empty \
 strings, `None`/`null`/`undefined`, another variable, a call or an interpolated string are not \
-literal defaults. Test files, test and example directories and Rust `#[cfg(test)]` modules are \
+literal defaults, and a number or `true`/`false` (`ACCESS_TOKEN_EXPIRE_MINUTES = \
+os.getenv(\"ACCESS_TOKEN_EXPIRE_MINUTES\", \"30\")`) is taken for a setting about a secret, not \
+the secret, and listed in the evidence. Test files, test and example directories and Rust `#[cfg(test)]` modules are \
 not read. Go's `os.Getenv` has no fallback syntax; values defaulted by a helper function \
 (`getenv(\"X\", \"dev\")`) are not seen. Defaults are never shown, only their redacted form.",
         why: "A default applies silently whenever the variable is unset: the deploy whose \
@@ -67,10 +69,11 @@ impl Check for SecretsNoCodeDefault {
         }
         let mut findings = Findings::new();
         let mut seen = std::collections::HashSet::new();
+        let mut scalars = Vec::new();
         for r in reads.reads.iter().filter(|r| is_secret_name(&r.name)) {
             findings.inspected();
             let Some(d) = &r.default else { continue };
-            let DefaultValue::Literal { redacted } = &d.value else {
+            let DefaultValue::Literal { redacted, scalar } = &d.value else {
                 continue;
             };
             let shown = if r.case_insensitive {
@@ -79,6 +82,10 @@ impl Check for SecretsNoCodeDefault {
                 r.name.clone()
             };
             if !seen.insert((shown.clone(), r.file.clone(), d.line)) {
+                continue;
+            }
+            if *scalar {
+                scalars.push(format!("{shown} ({}:{})", r.file, d.line));
                 continue;
             }
             findings.fail(
@@ -105,6 +112,14 @@ impl Check for SecretsNoCodeDefault {
             ),
             "remove the default so a missing secret stops the service at start-up (os.environ[\"X\"], a required pydantic field, ${VAR:?} in compose)",
         );
+        if !scalars.is_empty() {
+            let shown: Vec<&str> = scalars.iter().take(10).map(String::as_str).collect();
+            outcome.evidence.push(format!(
+                "{} default(s) that are a number or true/false, taken for a quantity or switch about a secret rather than the secret: {}",
+                scalars.len(),
+                shown.join(", ")
+            ));
+        }
         if let Some((f, l)) = reads.dynamic.first() {
             outcome.evidence.push(format!(
                 "{} read(s) of a variable whose name is computed (first at {f}:{l}): a default passed through such a helper is not seen",
