@@ -219,7 +219,11 @@ fn default_value(n: tree_sitter::Node, src: &[u8], depth: usize) -> DefaultValue
     };
     let children = non_comment_children(n);
     match n.kind() {
-        "string" | "template_string" | "string_literal" | "raw_string_literal" => {
+        "string"
+        | "template_string"
+        | "string_literal"
+        | "raw_string_literal"
+        | "interpreted_string_literal" => {
             if children
                 .iter()
                 .any(|c| matches!(c.kind(), "interpolation" | "template_substitution"))
@@ -241,10 +245,10 @@ fn default_value(n: tree_sitter::Node, src: &[u8], depth: usize) -> DefaultValue
             }
             literal(&all)
         }
-        "integer" | "float" | "number" | "integer_literal" | "float_literal" => {
+        "integer" | "float" | "number" | "integer_literal" | "float_literal" | "int_literal" => {
             literal(text(n, src))
         }
-        "none" | "null" | "undefined" => DefaultValue::Absent,
+        "none" | "null" | "undefined" | "nil" => DefaultValue::Absent,
         "parenthesized_expression"
         | "as_expression"
         | "non_null_expression"
@@ -936,19 +940,75 @@ fn go_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
         };
         let (arg, _) = first_arg(n);
         match arg.and_then(|a| string_value(a, src)) {
-            Some(name) => out.reads.push(EnvRead {
-                name,
-                file: file.to_string(),
-                line: line(n),
-                // LookupEnv reports absence: the caller handles it.
-                has_default: how == "os.LookupEnv",
-                default: None,
-                how,
-                case_insensitive: false,
-            }),
+            Some(name) => {
+                let default = go_fallback(n, src);
+                out.reads.push(EnvRead {
+                    name,
+                    file: file.to_string(),
+                    line: line(n),
+                    // LookupEnv reports absence: the caller handles it.
+                    has_default: how == "os.LookupEnv" || default.is_some(),
+                    default,
+                    how,
+                    case_insensitive: false,
+                })
+            }
             None => out.dynamic.push((file.to_string(), line(n))),
         }
     });
+}
+
+/// Go has no fallback syntax; the idiom is `v := os.Getenv("X")` followed by
+/// `if v == "" { v = "dev" }` (or `len(v) == 0`): the value assigned there.
+fn go_fallback(call: tree_sitter::Node, src: &[u8]) -> Option<CodeDefault> {
+    let list = call.parent().filter(|p| p.kind() == "expression_list")?;
+    let decl = list.parent().filter(|p| {
+        matches!(p.kind(), "short_var_declaration" | "assignment_statement")
+            && p.child_by_field_name("right") == Some(list)
+    })?;
+    let target = text(decl.child_by_field_name("left")?, src);
+    if target.contains(',') || non_comment_children(list).len() != 1 {
+        return None;
+    }
+    let mut next = decl.next_named_sibling();
+    while let Some(c) = next.filter(|c| c.kind() == "comment") {
+        next = c.next_named_sibling();
+    }
+    let stmt = next.filter(|s| s.kind() == "if_statement")?;
+    if stmt.child_by_field_name("initializer").is_some() {
+        return None;
+    }
+    let cond: String = text(stmt.child_by_field_name("condition")?, src)
+        .split_whitespace()
+        .collect();
+    let empty = [
+        format!("{target}==\"\""),
+        format!("\"\"=={target}"),
+        format!("len({target})==0"),
+    ];
+    if !empty.contains(&cond) {
+        return None;
+    }
+    // The assignment in the `if` block (a statement list inside it in newer grammars).
+    let mut stack = vec![(stmt.child_by_field_name("consequence")?, 0)];
+    while let Some((n, depth)) = stack.pop() {
+        for c in non_comment_children(n) {
+            if c.kind() == "assignment_statement"
+                && c.child_by_field_name("left").map(|l| text(l, src)) == Some(target)
+            {
+                let right = c.child_by_field_name("right")?;
+                let value = non_comment_children(right);
+                return match value.as_slice() {
+                    [v] => Some(classify_default(*v, src)),
+                    _ => None,
+                };
+            }
+            if c.kind() == "statement_list" && depth < 2 {
+                stack.push((c, depth + 1));
+            }
+        }
+    }
+    None
 }
 
 fn rust_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
@@ -1944,9 +2004,34 @@ mod tests {
 #[test]
 fn lone() { let _ = std::env::var("LONE_TEST_SECRET"); }
 "#;
+        let go = r#"package main
+
+import "os"
+
+func main() {
+	secret := os.Getenv("GO_SECRET")
+	if secret == "" {
+		secret = "dev-secret"
+	}
+	cfg.Token = os.Getenv("GO_TOKEN")
+	// fall back
+	if len(cfg.Token) == 0 {
+		cfg.Token = os.Getenv("OLD_TOKEN")
+	}
+	pw := os.Getenv("GO_PASSWORD")
+	if pw == "" {
+		log.Fatal("GO_PASSWORD must be set")
+	}
+	k := os.Getenv("GO_API_KEY")
+	if k != "" {
+		k = "x"
+	}
+}
+"#;
         let r = scan(&[
             (Language::TypeScript, "src/config.ts", ts),
             (Language::Rust, "src/main.rs", rs),
+            (Language::Go, "main.go", go),
         ]);
         let d = defaults(&r);
         has(&d, "SESSION_SECRET", "literal", 1);
@@ -1965,6 +2050,10 @@ fn lone() { let _ = std::env::var("LONE_TEST_SECRET"); }
         has(&d, "D_SECRET", "empty", 5);
         has(&d, "E_SECRET", "computed", 6);
         has(&d, "F_SECRET", "none", 0);
+        has(&d, "GO_SECRET", "literal", 8);
+        has(&d, "GO_TOKEN", "computed", 13);
+        has(&d, "GO_PASSWORD", "none", 0);
+        has(&d, "GO_API_KEY", "none", 0);
         assert!(!d.iter().any(|(n, ..)| n.contains("TEST")), "{d:?}");
     }
 

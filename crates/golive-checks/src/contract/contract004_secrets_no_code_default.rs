@@ -15,18 +15,20 @@ static META: CheckMeta = CheckMeta {
     doc: CheckDoc {
         what: "Among the environment variables the code reads (the configuration contract of \
 CONTRACT001: Python `os.getenv`, `os.environ.get`, pydantic `BaseSettings` fields with their \
-prefix, aliases and nested models; JavaScript/TypeScript `process.env`; Rust `std::env::var`), \
+prefix, aliases and nested models; JavaScript/TypeScript `process.env`; Go `os.Getenv`; Rust `std::env::var`), \
 no secret-named one (`*SECRET*`, `*PASSWORD*`, `*TOKEN*`, `*_KEY`, … — the names ENV008 and \
 COMPOSE001 treat as secrets) may fall back to a non-empty literal: `os.getenv(\"SECRET_KEY\", \
 \"dev\")`, `os.environ.get(\"X\") or \"dev\"`, a field default `secret_key: str = \"insecure\"` or \
 `Field(default=\"…\")`, `process.env.X ?? \"dev\"` / `|| 'dev'`, `const { X = \"dev\" } = \
-process.env`, `.unwrap_or(\"dev\".into())`, `.unwrap_or_else(|_| \"dev\".to_string())`. Empty \
+process.env`, Go's `v := os.Getenv(\"X\")` followed by `if v == \"\" { v = \"dev\" }`, \
+`.unwrap_or(\"dev\".into())`, `.unwrap_or_else(|_| \"dev\".to_string())`. Empty \
 strings, `None`/`null`/`undefined`, another variable, a call or an interpolated string are not \
 literal defaults, and a number or `true`/`false` (`ACCESS_TOKEN_EXPIRE_MINUTES = \
 os.getenv(\"ACCESS_TOKEN_EXPIRE_MINUTES\", \"30\")`) is taken for a setting about a secret, not \
 the secret, and listed in the evidence. Test files, test and example directories and Rust `#[cfg(test)]` modules are \
-not read. Go's `os.Getenv` has no fallback syntax; values defaulted by a helper function \
-(`getenv(\"X\", \"dev\")`) are not seen. Defaults are never shown, only their redacted form.",
+not read. A default passed through a helper that reads a computed name \
+(`getenv(\"X\", \"dev\")` around `os.Getenv(name)`) is not seen; the evidence says when the code \
+has such reads. Defaults are never shown, only their redacted form.",
         why: "A default applies silently whenever the variable is unset: the deploy whose \
 pipeline forgot to export `SESSION_SECRET` starts without complaint and signs every session \
 with the string in the repository, which anyone who has read the code can forge. Nothing \
