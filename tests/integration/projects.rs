@@ -183,6 +183,8 @@ fn node_defects_are_found_at_their_lines() {
             ("DOCKER005", "Dockerfile:14"),
             ("DOCKER007", "Dockerfile:16"),
             ("CONTRACT002", ".env.production:8"),
+            // `process.env.SESSION_SECRET ?? "orders-dev-session-secret"`
+            ("CONTRACT004", "src/config.ts:7"),
             ("OPS002", "monitoring/alerts.yml:9"),
             ("OPS004", "docs/RUNBOOK.md:6"),
             ("OPS004", "docs/RUNBOOK.md:16"),
@@ -227,6 +229,8 @@ fn go_clean_passes_every_static_check_that_applies() {
         ("ENV011", "no production env file found"),
         ("CONTRACT001", "no production configuration found"),
         ("CONTRACT002", "no production configuration found"),
+        // It reads DATABASE_URL, PORT and LOG_LEVEL: no secret-named variable.
+        ("CONTRACT004", "reads no secret-named environment variable"),
     ]);
     na.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
     assert_clean("go-clean", &na);

@@ -9,7 +9,8 @@ use crate::compose::{ComposeFiles, Node, with_defaults};
 use crate::env_files::EnvFiles;
 use crate::helm::UNRESOLVED;
 use crate::manifests::{K8sObject, Manifests, Origin};
-use crate::repo_index::{FileKind, Language, RepoIndex, is_test_or_example_path};
+use crate::repo_index::{FileKind, Language, RepoIndex};
+use crate::secrets_scan::is_test_file_name;
 use golive_core::{Fact, FactError, Facts};
 use std::collections::{BTreeMap, BTreeSet};
 use tree_sitter::{Parser, Tree};
@@ -26,10 +27,42 @@ pub struct EnvRead {
     pub line: u32,
     /// The code supplies a fallback (a default argument, `||`, `unwrap_or`, a field default).
     pub has_default: bool,
+    /// The fallback value, when the code writes one golive can see (`has_default` is also true
+    /// for `os.LookupEnv` and `.ok()`, which hand absence to the caller without a value).
+    pub default: Option<CodeDefault>,
     /// How it is read (`os.getenv`, `process.env`, `BaseSettings field`).
     pub how: &'static str,
     /// Matching is case-insensitive (pydantic settings).
     pub case_insensitive: bool,
+}
+
+/// What a fallback written in the code is. A literal is kept only in redacted form: secrets
+/// never leave, not even into the facts cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DefaultValue {
+    /// A non-empty string or number literal, as [`golive_core::redact::redact`] shows it.
+    /// `scalar`: it is a number or `true`/`false` (`30`, `"30"`, `"false"`): the setting is a
+    /// quantity or switch about a secret (`ACCESS_TOKEN_EXPIRE_MINUTES`), not the secret.
+    Literal { redacted: String, scalar: bool },
+    /// `""`, `String::new()`, `unwrap_or_default()`.
+    Empty,
+    /// `None`, `null`, `undefined`.
+    Absent,
+    /// Anything else: another variable read, a call, a name, a boolean, an interpolation.
+    Computed,
+}
+
+/// A fallback the code supplies for an unset variable, at the line of the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeDefault {
+    pub value: DefaultValue,
+    pub line: u32,
+}
+
+impl CodeDefault {
+    pub fn is_literal(&self) -> bool {
+        matches!(self.value, DefaultValue::Literal { .. })
+    }
 }
 
 /// A pydantic settings class.
@@ -129,6 +162,133 @@ fn string_value(n: tree_sitter::Node, src: &[u8]) -> Option<String> {
     }
 }
 
+/// The text between the quotes of a string literal of any of the grammars (`r"…"`, `b'…'`,
+/// `"""…"""`, `r#"…"#`), escapes left as written: only its length and fingerprint are kept.
+fn string_contents<'a>(n: tree_sitter::Node, src: &'a [u8]) -> &'a str {
+    let t = text(n, src).trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let t = t.trim_start_matches('#').trim_end_matches('#');
+    let Some(q) = t.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) else {
+        return t;
+    };
+    let width = t.chars().take(3).take_while(|&c| c == q).count();
+    let width = if width == 3 && t.len() >= 6 { 3 } else { 1 };
+    t.get(width..t.len().saturating_sub(width)).unwrap_or("")
+}
+
+fn non_comment_children(n: tree_sitter::Node) -> Vec<tree_sitter::Node> {
+    let mut c = n.walk();
+    n.named_children(&mut c)
+        .filter(|x| !matches!(x.kind(), "comment" | "line_comment" | "block_comment"))
+        .collect()
+}
+
+/// What the fallback expression `n` is. Wrappers that do not change the value (`SecretStr("x")`,
+/// `"x".to_string()`, `String::from("x")`, a closure returning it, parentheses, TypeScript casts)
+/// are looked through.
+fn classify_default(mut n: tree_sitter::Node, src: &[u8]) -> CodeDefault {
+    // The line of the value, not of a parenthesis opened before it.
+    for _ in 0..8 {
+        match non_comment_children(n).first() {
+            Some(inner) if n.kind() == "parenthesized_expression" => n = *inner,
+            _ => break,
+        }
+    }
+    let value = default_value(n, src, 0);
+    CodeDefault {
+        value,
+        line: line(n),
+    }
+}
+
+fn default_value(n: tree_sitter::Node, src: &[u8], depth: usize) -> DefaultValue {
+    let literal = |s: &str| {
+        if s.is_empty() {
+            DefaultValue::Empty
+        } else {
+            DefaultValue::Literal {
+                redacted: golive_core::redact::redact(s),
+                scalar: s.parse::<f64>().is_ok()
+                    || s.eq_ignore_ascii_case("true")
+                    || s.eq_ignore_ascii_case("false"),
+            }
+        }
+    };
+    let inner = |x: Option<tree_sitter::Node>| match x {
+        Some(x) if depth < 8 => default_value(x, src, depth + 1),
+        _ => DefaultValue::Computed,
+    };
+    let children = non_comment_children(n);
+    match n.kind() {
+        "string"
+        | "template_string"
+        | "string_literal"
+        | "raw_string_literal"
+        | "interpreted_string_literal" => {
+            if children
+                .iter()
+                .any(|c| matches!(c.kind(), "interpolation" | "template_substitution"))
+            {
+                DefaultValue::Computed
+            } else {
+                literal(string_contents(n, src))
+            }
+        }
+        "concatenated_string" => {
+            let mut all = String::new();
+            for c in &children {
+                match default_value(*c, src, depth + 1) {
+                    DefaultValue::Literal { .. } | DefaultValue::Empty => {
+                        all.push_str(string_contents(*c, src))
+                    }
+                    _ => return DefaultValue::Computed,
+                }
+            }
+            literal(&all)
+        }
+        "integer" | "float" | "number" | "integer_literal" | "float_literal" | "int_literal" => {
+            literal(text(n, src))
+        }
+        "none" | "null" | "undefined" | "nil" => DefaultValue::Absent,
+        "parenthesized_expression"
+        | "as_expression"
+        | "non_null_expression"
+        | "satisfies_expression"
+        | "type_assertion" => inner(children.first().copied()),
+        "closure_expression" => inner(n.child_by_field_name("body")),
+        "block" if children.len() == 1 => inner(children.first().copied()),
+        "call" | "call_expression" => {
+            let Some(func) = n.child_by_field_name("function") else {
+                return DefaultValue::Computed;
+            };
+            let args = n
+                .child_by_field_name("arguments")
+                .map(non_comment_children)
+                .unwrap_or_default();
+            // `"dev".to_string()`, `"dev".into()`.
+            if func.kind() == "field_expression" && args.is_empty() {
+                let field = func
+                    .child_by_field_name("field")
+                    .map(|f| text(f, src))
+                    .unwrap_or("");
+                if matches!(field, "into" | "to_string" | "to_owned" | "into_owned") {
+                    return inner(func.child_by_field_name("value"));
+                }
+                return DefaultValue::Computed;
+            }
+            match (text(func, src), args.len()) {
+                ("String::new", 0) => DefaultValue::Empty,
+                (
+                    "SecretStr" | "SecretBytes" | "pydantic.SecretStr" | "str" | "String"
+                    | "String::from" | "OsString::from" | "Some",
+                    1,
+                ) => inner(args.first().copied()),
+                _ => DefaultValue::Computed,
+            }
+        }
+        _ => DefaultValue::Computed,
+    }
+}
+
 fn first_arg(call: tree_sitter::Node) -> (Option<tree_sitter::Node>, usize) {
     let Some(args) = call.child_by_field_name("arguments") else {
         return (None, 0);
@@ -175,14 +335,24 @@ fn python_calls(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
             let (arg, count) = first_arg(n);
             let Some(arg) = arg else { return };
             match string_value(arg, src) {
-                Some(name) => out.reads.push(EnvRead {
-                    name,
-                    file: file.to_string(),
-                    line: line(n),
-                    has_default: count >= default_when,
-                    how,
-                    case_insensitive: false,
-                }),
+                Some(name) => {
+                    let mut default = python_default_arg(n, src);
+                    // `os.getenv("X") or "dev"`, also over an empty or `None` default argument.
+                    if !default.as_ref().is_some_and(CodeDefault::is_literal)
+                        && let Some(or) = python_or_fallback(n, src)
+                    {
+                        default = Some(or);
+                    }
+                    out.reads.push(EnvRead {
+                        name,
+                        file: file.to_string(),
+                        line: line(n),
+                        has_default: count >= default_when || default.is_some(),
+                        default,
+                        how,
+                        case_insensitive: false,
+                    })
+                }
                 None => out.dynamic.push((file.to_string(), line(n))),
             }
         }
@@ -208,6 +378,7 @@ fn python_calls(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
                     file: file.to_string(),
                     line: line(n),
                     has_default: false,
+                    default: None,
                     how: "os.environ[]",
                     case_insensitive: false,
                 }),
@@ -216,6 +387,41 @@ fn python_calls(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
         }
         _ => {}
     });
+}
+
+/// The second argument, or `default=`, of `os.getenv`, `os.environ.get`, `setdefault`, `pop`.
+fn python_default_arg(call: tree_sitter::Node, src: &[u8]) -> Option<CodeDefault> {
+    let args = call
+        .child_by_field_name("arguments")
+        .map(non_comment_children)
+        .unwrap_or_default();
+    let v = kwarg_node(call, src, "default").or_else(|| {
+        args.get(1)
+            .copied()
+            .filter(|a| a.kind() != "keyword_argument")
+    })?;
+    Some(classify_default(v, src))
+}
+
+/// The last operand of the `or` chain `n` starts: what applies when the variable is unset.
+fn python_or_fallback(n: tree_sitter::Node, src: &[u8]) -> Option<CodeDefault> {
+    let mut cur = n;
+    let mut last = None;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "parenthesized_expression" => {}
+            "boolean_operator"
+                if p.child_by_field_name("left") == Some(cur)
+                    && p.child_by_field_name("operator")
+                        .is_some_and(|o| text(o, src) == "or") =>
+            {
+                last = p.child_by_field_name("right");
+            }
+            _ => break,
+        }
+        cur = p;
+    }
+    last.map(|r| classify_default(r, src))
 }
 
 /// `import a.b`, `from a.b import c` (recorded as `a.b` and `a.b.c`), `from . import c` (`.c`).
@@ -269,11 +475,24 @@ struct PyClass {
     env_prefix: Option<String>,
     nested_delimiter: Option<String>,
     case_sensitive: bool,
-    /// name, annotation, has default, alias, line
-    fields: Vec<(String, String, bool, Option<String>, u32)>,
+    fields: Vec<PyField>,
 }
 
-fn kwarg_string(call: tree_sitter::Node, src: &[u8], key: &str) -> Option<String> {
+/// A field of a Python class.
+#[derive(Debug, Clone)]
+struct PyField {
+    name: String,
+    annotation: String,
+    default: Option<CodeDefault>,
+    alias: Option<String>,
+    line: u32,
+}
+
+fn kwarg_node<'t>(
+    call: tree_sitter::Node<'t>,
+    src: &[u8],
+    key: &str,
+) -> Option<tree_sitter::Node<'t>> {
     let args = call.child_by_field_name("arguments")?;
     let mut c = args.walk();
     let found = args
@@ -283,7 +502,11 @@ fn kwarg_string(call: tree_sitter::Node, src: &[u8], key: &str) -> Option<String
             a.child_by_field_name("name")
                 .is_some_and(|n| text(n, src) == key)
         })?;
-    let v = found.child_by_field_name("value")?;
+    found.child_by_field_name("value")
+}
+
+fn kwarg_string(call: tree_sitter::Node, src: &[u8], key: &str) -> Option<String> {
+    let v = kwarg_node(call, src, key)?;
     string_value(v, src).or_else(|| {
         let t = text(v, src);
         (t == "\"\"" || t == "''").then(String::new)
@@ -386,7 +609,7 @@ fn python_classes(tree: &Tree, src: &[u8], file: &str) -> Vec<PyClass> {
             if fname.starts_with('_') || text(ann, src).starts_with("ClassVar") {
                 continue;
             }
-            let mut has_default = right.is_some();
+            let mut default = right.map(|r| classify_default(r, src));
             let mut alias = None;
             if let Some(r) = right.filter(|r| r.kind() == "call") {
                 let f = r
@@ -395,27 +618,29 @@ fn python_classes(tree: &Tree, src: &[u8], file: &str) -> Vec<PyClass> {
                     .unwrap_or("");
                 if f == "Field" || f.ends_with(".Field") {
                     let (first, _) = first_arg(r);
-                    let positional_default = first
-                        .is_some_and(|x| x.kind() != "keyword_argument" && text(x, src) != "...");
-                    let args_text = r
-                        .child_by_field_name("arguments")
-                        .map(|x| text(x, src))
-                        .unwrap_or("");
-                    has_default = positional_default
-                        || args_text.contains("default=")
-                        || args_text.contains("default_factory=");
+                    let positional =
+                        first.filter(|x| x.kind() != "keyword_argument" && text(*x, src) != "...");
+                    default = positional
+                        .or_else(|| kwarg_node(r, src, "default"))
+                        .map(|v| classify_default(v, src))
+                        .or_else(|| {
+                            kwarg_node(r, src, "default_factory").map(|v| CodeDefault {
+                                value: DefaultValue::Computed,
+                                line: line(v),
+                            })
+                        });
                     alias = kwarg_string(r, src, "validation_alias")
                         .or_else(|| kwarg_string(r, src, "alias"))
                         .or_else(|| kwarg_string(r, src, "env"));
                 }
             }
-            cls.fields.push((
-                fname,
-                text(ann, src).to_string(),
-                has_default,
+            cls.fields.push(PyField {
+                name: fname,
+                annotation: text(ann, src).to_string(),
+                default,
                 alias,
-                line(left),
-            ));
+                line: line(left),
+            });
         }
         out.push(cls);
     });
@@ -472,32 +697,32 @@ fn resolve_settings(classes: &[PyClass], out: &mut CodeReads) {
             env_prefix: prefix.clone(),
             nested_delimiter: delim.clone(),
         });
-        let mut fields = Vec::new();
+        // Fields with the file that declares them; a subclass's field replaces its base's.
+        let mut fields: Vec<(&PyField, &str)> = Vec::new();
         for x in lin.iter().rev() {
             for f in &x.fields {
-                fields.retain(
-                    |(n, ..): &(String, String, bool, Option<String>, u32, String)| n != &f.0,
-                );
-                fields.push((
-                    f.0.clone(),
-                    f.1.clone(),
-                    f.2,
-                    f.3.clone(),
-                    f.4,
-                    x.file.clone(),
-                ));
+                fields.retain(|(g, _)| g.name != f.name);
+                fields.push((f, x.file.as_str()));
             }
         }
-        for (name, ann, has_default, alias, fline, ffile) in fields {
+        for (f, ffile) in fields {
+            let (name, ann, default, alias, fline) = (
+                f.name.clone(),
+                f.annotation.clone(),
+                f.default.clone(),
+                f.alias.clone(),
+                f.line,
+            );
             let var = match &alias {
                 Some(a) => a.clone(),
                 None => format!("{prefix}{name}"),
             };
             out.reads.push(EnvRead {
                 name: var.clone(),
-                file: ffile.clone(),
+                file: ffile.to_string(),
                 line: fline,
-                has_default,
+                has_default: default.is_some(),
+                default: default.clone(),
                 how: "BaseSettings field",
                 case_insensitive: !c.case_sensitive,
             });
@@ -505,7 +730,9 @@ fn resolve_settings(classes: &[PyClass], out: &mut CodeReads) {
             let (Some(d), None) = (&delim, &alias) else {
                 continue;
             };
-            let mut stack: Vec<(String, String, bool, usize)> = vec![(var, ann, has_default, 0)];
+            // A nested variable falls back to its own field's default, else to the parent's.
+            let mut stack: Vec<(String, String, Option<CodeDefault>, usize)> =
+                vec![(var, ann, default, 0)];
             while let Some((base, ann, parent_default, depth)) = stack.pop() {
                 if depth > 6 {
                     continue;
@@ -523,19 +750,21 @@ fn resolve_settings(classes: &[PyClass], out: &mut CodeReads) {
                 };
                 for x in lineage(model, &by_name).iter().rev() {
                     for f in &x.fields {
-                        let sub = match &f.3 {
+                        let sub = match &f.alias {
                             Some(a) => format!("{base}{d}{a}"),
-                            None => format!("{base}{d}{}", f.0),
+                            None => format!("{base}{d}{}", f.name),
                         };
+                        let default = f.default.clone().or_else(|| parent_default.clone());
                         out.reads.push(EnvRead {
                             name: sub.clone(),
                             file: x.file.clone(),
-                            line: f.4,
-                            has_default: f.2 || parent_default,
+                            line: f.line,
+                            has_default: default.is_some(),
+                            default: default.clone(),
                             how: "BaseSettings nested field",
                             case_insensitive: !c.case_sensitive,
                         });
-                        stack.push((sub, f.1.clone(), f.2 || parent_default, depth + 1));
+                        stack.push((sub, f.annotation.clone(), default, depth + 1));
                     }
                 }
             }
@@ -543,25 +772,59 @@ fn resolve_settings(classes: &[PyClass], out: &mut CodeReads) {
     }
 }
 
-fn has_fallback_js(n: tree_sitter::Node, src: &[u8]) -> bool {
+/// The fallback of a `process.env` read: the last operand of the `||`/`??` chain it starts, the
+/// other branch of a ternary it is the condition of, a destructuring default.
+fn js_fallback(n: tree_sitter::Node, src: &[u8]) -> Option<CodeDefault> {
+    let computed = |at: tree_sitter::Node| CodeDefault {
+        value: DefaultValue::Computed,
+        line: line(at),
+    };
     let mut cur = n;
-    // Walk up through parentheses and optional chaining.
+    let mut last = None;
+    // Walk up through parentheses, casts and the chain.
     while let Some(p) = cur.parent() {
         match p.kind() {
-            "parenthesized_expression" | "non_null_expression" | "as_expression" => cur = p,
+            "parenthesized_expression" | "non_null_expression" | "as_expression" => {}
             "binary_expression" => {
                 let op = p
                     .child_by_field_name("operator")
                     .map(|o| text(o, src))
                     .unwrap_or("");
-                return p.child_by_field_name("left") == Some(cur) && matches!(op, "||" | "??");
+                if p.child_by_field_name("left") != Some(cur) || !matches!(op, "||" | "??") {
+                    break;
+                }
+                last = p.child_by_field_name("right");
             }
-            "ternary_expression" => return true,
-            "assignment_pattern" | "object_assignment_pattern" => return true,
-            _ => return false,
+            "ternary_expression" if last.is_none() => {
+                if p.child_by_field_name("condition") == Some(cur) {
+                    return p
+                        .child_by_field_name("alternative")
+                        .map(|a| classify_default(a, src));
+                }
+                return Some(computed(p));
+            }
+            "assignment_pattern" | "object_assignment_pattern" if last.is_none() => {
+                return Some(computed(p));
+            }
+            _ => break,
         }
+        cur = p;
     }
-    false
+    last.map(|r| classify_default(r, src))
+}
+
+/// A `process.env.X` or `process.env["X"]` read at `n`.
+fn js_read(name: String, file: &str, n: tree_sitter::Node, src: &[u8]) -> EnvRead {
+    let default = js_fallback(n, src);
+    EnvRead {
+        name,
+        file: file.to_string(),
+        line: line(n),
+        has_default: default.is_some(),
+        default,
+        how: "process.env",
+        case_insensitive: false,
+    }
 }
 
 fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
@@ -588,14 +851,7 @@ fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
             }) {
                 return;
             }
-            out.reads.push(EnvRead {
-                name,
-                file: file.to_string(),
-                line: line(n),
-                has_default: has_fallback_js(n, src),
-                how: "process.env",
-                case_insensitive: false,
-            });
+            out.reads.push(js_read(name, file, n, src));
         }
         "subscript_expression" => {
             let (Some(obj), Some(idx)) = (
@@ -608,14 +864,7 @@ fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
                 return;
             }
             match string_value(idx, src) {
-                Some(name) => out.reads.push(EnvRead {
-                    name,
-                    file: file.to_string(),
-                    line: line(n),
-                    has_default: has_fallback_js(n, src),
-                    how: "process.env",
-                    case_insensitive: false,
-                }),
+                Some(name) => out.reads.push(js_read(name, file, n, src)),
                 None => out.dynamic.push((file.to_string(), line(n))),
             }
         }
@@ -633,12 +882,13 @@ fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
             let mut c = name.walk();
             for p in name.named_children(&mut c) {
                 let (key, dflt) = match p.kind() {
-                    "shorthand_property_identifier_pattern" => (text(p, src).to_string(), false),
+                    "shorthand_property_identifier_pattern" => (text(p, src).to_string(), None),
                     "object_assignment_pattern" => (
                         p.child_by_field_name("left")
                             .map(|l| text(l, src).to_string())
                             .unwrap_or_default(),
-                        true,
+                        p.child_by_field_name("right")
+                            .map(|r| classify_default(r, src)),
                     ),
                     "pair_pattern" => {
                         let k = p
@@ -647,7 +897,9 @@ fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
                             .unwrap_or_default();
                         let d = p
                             .child_by_field_name("value")
-                            .is_some_and(|v| v.kind() == "assignment_pattern");
+                            .filter(|v| v.kind() == "assignment_pattern")
+                            .and_then(|v| v.child_by_field_name("right"))
+                            .map(|r| classify_default(r, src));
                         (k, d)
                     }
                     "rest_pattern" => {
@@ -661,7 +913,8 @@ fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
                         name: key,
                         file: file.to_string(),
                         line: line(p),
-                        has_default: dflt,
+                        has_default: dflt.is_some(),
+                        default: dflt,
                         how: "process.env",
                         case_insensitive: false,
                     });
@@ -687,18 +940,75 @@ fn go_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
         };
         let (arg, _) = first_arg(n);
         match arg.and_then(|a| string_value(a, src)) {
-            Some(name) => out.reads.push(EnvRead {
-                name,
-                file: file.to_string(),
-                line: line(n),
-                // LookupEnv reports absence: the caller handles it.
-                has_default: how == "os.LookupEnv",
-                how,
-                case_insensitive: false,
-            }),
+            Some(name) => {
+                let default = go_fallback(n, src);
+                out.reads.push(EnvRead {
+                    name,
+                    file: file.to_string(),
+                    line: line(n),
+                    // LookupEnv reports absence: the caller handles it.
+                    has_default: how == "os.LookupEnv" || default.is_some(),
+                    default,
+                    how,
+                    case_insensitive: false,
+                })
+            }
             None => out.dynamic.push((file.to_string(), line(n))),
         }
     });
+}
+
+/// Go has no fallback syntax; the idiom is `v := os.Getenv("X")` followed by
+/// `if v == "" { v = "dev" }` (or `len(v) == 0`): the value assigned there.
+fn go_fallback(call: tree_sitter::Node, src: &[u8]) -> Option<CodeDefault> {
+    let list = call.parent().filter(|p| p.kind() == "expression_list")?;
+    let decl = list.parent().filter(|p| {
+        matches!(p.kind(), "short_var_declaration" | "assignment_statement")
+            && p.child_by_field_name("right") == Some(list)
+    })?;
+    let target = text(decl.child_by_field_name("left")?, src);
+    if target.contains(',') || non_comment_children(list).len() != 1 {
+        return None;
+    }
+    let mut next = decl.next_named_sibling();
+    while let Some(c) = next.filter(|c| c.kind() == "comment") {
+        next = c.next_named_sibling();
+    }
+    let stmt = next.filter(|s| s.kind() == "if_statement")?;
+    if stmt.child_by_field_name("initializer").is_some() {
+        return None;
+    }
+    let cond: String = text(stmt.child_by_field_name("condition")?, src)
+        .split_whitespace()
+        .collect();
+    let empty = [
+        format!("{target}==\"\""),
+        format!("\"\"=={target}"),
+        format!("len({target})==0"),
+    ];
+    if !empty.contains(&cond) {
+        return None;
+    }
+    // The assignment in the `if` block (a statement list inside it in newer grammars).
+    let mut stack = vec![(stmt.child_by_field_name("consequence")?, 0)];
+    while let Some((n, depth)) = stack.pop() {
+        for c in non_comment_children(n) {
+            if c.kind() == "assignment_statement"
+                && c.child_by_field_name("left").map(|l| text(l, src)) == Some(target)
+            {
+                let right = c.child_by_field_name("right")?;
+                let value = non_comment_children(right);
+                return match value.as_slice() {
+                    [v] => Some(classify_default(*v, src)),
+                    _ => None,
+                };
+            }
+            if c.kind() == "statement_list" && depth < 2 {
+                stack.push((c, depth + 1));
+            }
+        }
+    }
+    None
 }
 
 fn rust_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
@@ -714,6 +1024,9 @@ fn rust_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
             f,
             "env::var" | "std::env::var" | "env::var_os" | "std::env::var_os"
         ) {
+            return;
+        }
+        if in_rust_test(n, src) {
             return;
         }
         let (arg, _) = first_arg(n);
@@ -740,12 +1053,68 @@ fn rust_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
                 file: file.to_string(),
                 line: line(n),
                 has_default,
+                default: rust_fallback(n, src),
                 how: "std::env::var",
                 case_insensitive: false,
             }),
             None => out.dynamic.push((file.to_string(), line(n))),
         }
     });
+}
+
+/// The value an `env::var(..)` call falls back to through `.ok()`/`.as_deref()` and
+/// `.unwrap_or(v)`, `.unwrap_or_else(|_| v)`, `.unwrap_or_default()`.
+fn rust_fallback(n: tree_sitter::Node, src: &[u8]) -> Option<CodeDefault> {
+    let mut cur = n;
+    for _ in 0..4 {
+        let method = cur.parent().filter(|p| {
+            p.kind() == "field_expression" && p.child_by_field_name("value") == Some(cur)
+        })?;
+        let call = method.parent().filter(|c| c.kind() == "call_expression")?;
+        let args = call
+            .child_by_field_name("arguments")
+            .map(non_comment_children)
+            .unwrap_or_default();
+        match method.child_by_field_name("field").map(|f| text(f, src)) {
+            Some("ok" | "as_deref" | "as_ref") => cur = call,
+            Some("unwrap_or" | "unwrap_or_else") => {
+                return args.first().map(|a| classify_default(*a, src));
+            }
+            Some("unwrap_or_default") => {
+                return Some(CodeDefault {
+                    value: DefaultValue::Empty,
+                    line: line(call),
+                });
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Inside a `#[cfg(test)]` module or a `#[test]` function: Rust keeps unit tests beside the code.
+fn in_rust_test(n: tree_sitter::Node, src: &[u8]) -> bool {
+    let mut cur = n;
+    while let Some(p) = cur.parent() {
+        if matches!(p.kind(), "mod_item" | "function_item") {
+            let mut prev = p.prev_named_sibling();
+            while let Some(a) = prev {
+                match a.kind() {
+                    "attribute_item" => {
+                        let t: String = text(a, src).split_whitespace().collect();
+                        if t == "#[cfg(test)]" || t.ends_with("test]") {
+                            return true;
+                        }
+                    }
+                    "line_comment" | "block_comment" => {}
+                    _ => break,
+                }
+                prev = a.prev_named_sibling();
+            }
+        }
+        cur = p;
+    }
+    false
 }
 
 /// Parses one source file and records what it reads. Never panics.
@@ -811,8 +1180,8 @@ impl CodeReads {
             ) {
                 continue;
             }
-            if is_test_or_example_path(&f.rel) || is_test_file(&f.rel) || f.size > MAX_SOURCE_BYTES
-            {
+            // The secrets scan's notion of tests and examples: what they read is not the contract.
+            if f.is_test_or_example() || is_test_file_name(f.name()) || f.size > MAX_SOURCE_BYTES {
                 continue;
             }
             match index.read_text(&f.rel) {
@@ -846,16 +1215,6 @@ impl CodeReads {
             .iter()
             .any(|r| r.name == name || (r.case_insensitive && r.name.eq_ignore_ascii_case(name)))
     }
-}
-
-fn is_test_file(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
-    name.starts_with("test_")
-        || name.ends_with("_test.py")
-        || name.ends_with("_test.go")
-        || name.contains(".test.")
-        || name.contains(".spec.")
-        || name == "conftest.py"
 }
 
 #[async_trait::async_trait]
@@ -1515,6 +1874,187 @@ class Settings(BaseSettings):
             );
         }
         assert!(!n.iter().any(|(k, _)| k == "SET"));
+    }
+
+    /// (name, kind of default, line of the default) of every read.
+    fn defaults(r: &CodeReads) -> Vec<(String, &'static str, u32)> {
+        let mut v: Vec<(String, &'static str, u32)> = r
+            .reads
+            .iter()
+            .map(|r| {
+                let (k, l) = match &r.default {
+                    None => ("none", 0),
+                    Some(d) => (
+                        match d.value {
+                            DefaultValue::Literal { scalar: true, .. } => "scalar",
+                            DefaultValue::Literal { .. } => "literal",
+                            DefaultValue::Empty => "empty",
+                            DefaultValue::Absent => "absent",
+                            DefaultValue::Computed => "computed",
+                        },
+                        d.line,
+                    ),
+                };
+                (r.name.clone(), k, l)
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn has(v: &[(String, &'static str, u32)], name: &str, kind: &str, line: u32) {
+        assert!(
+            v.iter()
+                .any(|(n, k, l)| n == name && *k == kind && *l == line),
+            "{name} {kind} at {line} not in {v:?}"
+        );
+    }
+
+    #[test]
+    fn code_defaults_python() {
+        let py = r#"import os
+SECRET_KEY = os.getenv("SECRET_KEY", "dev-secret-change-me")
+JWT = os.environ.get("JWT_SECRET", default='changeme')
+A = os.getenv("A_TOKEN", "")
+B = os.getenv("B_TOKEN", None)
+C = os.getenv("C_TOKEN", os.getenv("OTHER"))
+D = os.environ.get("D_TOKEN") or (
+    "fallback-token")
+E = os.getenv("E_TOKEN", "") or "dev"
+F = os.getenv("F_TOKEN", f"{A}-x")
+G = os.getenv("G_PASSWORD", 1234)
+I = int(os.getenv("ACCESS_TOKEN_EXPIRE_MINUTES", "30"))
+H = os.environ["H_TOKEN"]
+
+class Db(BaseModel):
+    password: str = "postgres"
+    host: str
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APP_", env_nested_delimiter="__")
+    secret_key: str = "insecure"
+    api_token: SecretStr = SecretStr("tok")
+    jwt_secret: str = Field(default="x", alias="JWT_KEY")
+    signing_key: str = Field("positional")
+    required_key: str = Field(...)
+    none_key: str | None = None
+    factory_key: str = Field(default_factory=make)
+    db: Db
+"#;
+        let r = scan(&[(Language::Python, "app/settings.py", py)]);
+        let d = defaults(&r);
+        has(&d, "SECRET_KEY", "literal", 2);
+        has(&d, "JWT_SECRET", "literal", 3);
+        has(&d, "A_TOKEN", "empty", 4);
+        has(&d, "B_TOKEN", "absent", 5);
+        has(&d, "C_TOKEN", "computed", 6);
+        has(&d, "D_TOKEN", "literal", 8);
+        has(&d, "E_TOKEN", "literal", 9);
+        has(&d, "F_TOKEN", "computed", 10);
+        has(&d, "H_TOKEN", "none", 0);
+        has(&d, "ACCESS_TOKEN_EXPIRE_MINUTES", "scalar", 12);
+        has(&d, "G_PASSWORD", "scalar", 11);
+        has(&d, "APP_secret_key", "literal", 21);
+        has(&d, "APP_api_token", "literal", 22);
+        has(&d, "JWT_KEY", "literal", 23);
+        has(&d, "APP_signing_key", "literal", 24);
+        has(&d, "APP_required_key", "none", 0);
+        has(&d, "APP_none_key", "absent", 26);
+        has(&d, "APP_factory_key", "computed", 27);
+        has(&d, "APP_db__password", "literal", 16);
+        has(&d, "APP_db__host", "none", 0);
+        // `or` is a fallback for the required-variables check too.
+        assert!(r.reads.iter().any(|x| x.name == "D_TOKEN" && x.has_default));
+        // The value itself is never kept.
+        let dump = format!("{:?}", r.reads);
+        for v in [
+            "dev-secret-change-me",
+            "changeme",
+            "insecure",
+            "postgres",
+            "positional",
+        ] {
+            assert!(!dump.contains(v), "{v} kept: {dump}");
+        }
+    }
+
+    #[test]
+    fn code_defaults_js_ts_rust() {
+        let ts = r#"const a = process.env.SESSION_SECRET ?? "dev-secret";
+const b = process.env.API_TOKEN || 'changeme';
+const { JWT_SECRET = "x", EMPTY_TOKEN = "", OTHER_TOKEN: o = process.env.Y } = process.env;
+const c = process.env.A_TOKEN || process.env.B_TOKEN || `tmpl`;
+const d = (process.env["C_TOKEN"] as string) ?? undefined;
+const e = process.env.D_TOKEN ? process.env.D_TOKEN : "fallback";
+const f = process.env.E_TOKEN ?? `x-${a}`;
+const g = process.env.F_TOKEN ?? null;
+"#;
+        let rs = r#"fn main() {
+    let a = env::var("API_KEY").unwrap_or("dev".into());
+    let b = std::env::var("B_SECRET").unwrap_or_else(|_| "dev".to_string());
+    let c = env::var("C_SECRET").ok().unwrap_or_else(|| String::from("x"));
+    let d = env::var("D_SECRET").unwrap_or_default();
+    let e = env::var("E_SECRET").unwrap_or(other());
+    let f = env::var("F_SECRET").unwrap();
+}
+#[cfg(test)]
+mod tests {
+    fn t() { let _ = std::env::var("TEST_ONLY_SECRET").unwrap_or("x".into()); }
+}
+#[test]
+fn lone() { let _ = std::env::var("LONE_TEST_SECRET"); }
+"#;
+        let go = r#"package main
+
+import "os"
+
+func main() {
+	secret := os.Getenv("GO_SECRET")
+	if secret == "" {
+		secret = "dev-secret"
+	}
+	cfg.Token = os.Getenv("GO_TOKEN")
+	// fall back
+	if len(cfg.Token) == 0 {
+		cfg.Token = os.Getenv("OLD_TOKEN")
+	}
+	pw := os.Getenv("GO_PASSWORD")
+	if pw == "" {
+		log.Fatal("GO_PASSWORD must be set")
+	}
+	k := os.Getenv("GO_API_KEY")
+	if k != "" {
+		k = "x"
+	}
+}
+"#;
+        let r = scan(&[
+            (Language::TypeScript, "src/config.ts", ts),
+            (Language::Rust, "src/main.rs", rs),
+            (Language::Go, "main.go", go),
+        ]);
+        let d = defaults(&r);
+        has(&d, "SESSION_SECRET", "literal", 1);
+        has(&d, "API_TOKEN", "literal", 2);
+        has(&d, "JWT_SECRET", "literal", 3);
+        has(&d, "EMPTY_TOKEN", "empty", 3);
+        has(&d, "OTHER_TOKEN", "computed", 3);
+        has(&d, "A_TOKEN", "literal", 4);
+        has(&d, "C_TOKEN", "absent", 5);
+        has(&d, "D_TOKEN", "literal", 6);
+        has(&d, "E_TOKEN", "computed", 7);
+        has(&d, "F_TOKEN", "absent", 8);
+        has(&d, "API_KEY", "literal", 2);
+        has(&d, "B_SECRET", "literal", 3);
+        has(&d, "C_SECRET", "literal", 4);
+        has(&d, "D_SECRET", "empty", 5);
+        has(&d, "E_SECRET", "computed", 6);
+        has(&d, "F_SECRET", "none", 0);
+        has(&d, "GO_SECRET", "literal", 8);
+        has(&d, "GO_TOKEN", "computed", 13);
+        has(&d, "GO_PASSWORD", "none", 0);
+        has(&d, "GO_API_KEY", "none", 0);
+        assert!(!d.iter().any(|(n, ..)| n.contains("TEST")), "{d:?}");
     }
 
     fn deploy_sets(files: &[(&str, &str)]) -> DeploySets {

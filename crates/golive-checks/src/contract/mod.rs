@@ -3,6 +3,7 @@
 mod contract001_required_vars_provided;
 mod contract002_set_vars_are_read;
 mod contract003_settings_modules_imported;
+mod contract004_secrets_no_code_default;
 
 use golive_core::{Check, CheckCx, Outcome};
 use golive_facts::contract::{CodeReads, DeploySets, EnvRead};
@@ -12,6 +13,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &contract001_required_vars_provided::RequiredVarsProvided,
     &contract002_set_vars_are_read::SetVarsAreRead,
     &contract003_settings_modules_imported::SettingsModulesImported,
+    &contract004_secrets_no_code_default::SecretsNoCodeDefault,
 ];
 
 pub(crate) const NO_DEPLOYMENT: &str = "no production configuration found (production env file, a production compose service built from this repository, or a Kubernetes workload running the application)";
