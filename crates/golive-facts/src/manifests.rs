@@ -7,7 +7,9 @@
 //! `values.yaml` (overlaid by `values-production.yaml`/`values-prod.yaml` when present).
 
 use crate::helm::{self, HelmContext, UNRESOLVED};
-use crate::repo_index::{FileKind, RepoIndex, is_test_or_example_path};
+use crate::repo_index::{
+    FileKind, RepoIndex, ancestors, helm_template_chart, is_test_or_example_path,
+};
 use crate::yaml_tree::{Node, parse_documents};
 use golive_core::{Fact, FactError, Facts};
 use std::collections::{HashMap, HashSet};
@@ -307,24 +309,6 @@ fn is_yaml_name(rel: &str) -> bool {
     l.ends_with(".yaml") || l.ends_with(".yml")
 }
 
-/// The directories above a file, nearest first, ending with the root (`""`).
-fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(rel);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        match r.rfind('/') {
-            Some(i) => {
-                rest = Some(&r[..i]);
-                Some(&r[..i])
-            }
-            None => {
-                rest = None;
-                Some("")
-            }
-        }
-    })
-}
-
 fn under(rel: &str, dir: &str) -> bool {
     dir.is_empty()
         || (rel.len() > dir.len()
@@ -437,14 +421,8 @@ impl Manifests {
             .iter()
             .filter(|f| is_yaml_name(&f.rel))
             .filter_map(|f| {
-                ancestors(&f.rel).find_map(|dir| {
-                    let chart = if dir == "templates" {
-                        ""
-                    } else {
-                        dir.strip_suffix("/templates")?
-                    };
-                    chart_of.get(chart).map(|&i| (f.rel.as_str(), i))
-                })
+                let chart = helm_template_chart(&f.rel, |c| chart_of.contains_key(c))?;
+                chart_of.get(chart).map(|&i| (f.rel.as_str(), i))
             })
             .collect();
         jobs.sort_by_key(|&(_, i)| i);
@@ -573,9 +551,12 @@ impl Fact for Manifests {
 mod tests {
     #[test]
     fn ancestors_run_from_the_nearest_directory_to_the_root() {
-        let a: Vec<&str> = super::ancestors("a/b/c.yaml").collect();
+        let a: Vec<&str> = crate::repo_index::ancestors("a/b/c.yaml").collect();
         assert_eq!(a, vec!["a/b", "a", ""]);
-        assert_eq!(super::ancestors("c.yaml").collect::<Vec<_>>(), vec![""]);
+        assert_eq!(
+            crate::repo_index::ancestors("c.yaml").collect::<Vec<_>>(),
+            vec![""]
+        );
     }
 
     use super::*;

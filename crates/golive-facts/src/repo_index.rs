@@ -353,6 +353,37 @@ pub fn is_env_file_name(lower: &str) -> bool {
         || (lower.ends_with(".env") && lower.len() > 4 && !lower.contains('/'))
 }
 
+/// The directories above a file, nearest first, ending with the root (`""`).
+pub fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(rel);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.rfind('/') {
+            Some(i) => {
+                rest = Some(&r[..i]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some("")
+            }
+        }
+    })
+}
+
+/// The chart directory whose `templates/` holds `rel` (at any depth), nearest first, among the
+/// directories `is_chart` accepts; `""` is a chart at the repository root.
+pub fn helm_template_chart<'a>(rel: &'a str, is_chart: impl Fn(&str) -> bool) -> Option<&'a str> {
+    ancestors(rel).find_map(|dir| {
+        let chart = if dir == "templates" {
+            ""
+        } else {
+            dir.strip_suffix("/templates")?
+        };
+        is_chart(chart).then_some(chart)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

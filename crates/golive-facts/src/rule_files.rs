@@ -609,19 +609,12 @@ pub fn expr_problem(e: &str) -> Option<String> {
 
 impl RuleFiles {
     pub fn build(index: &RepoIndex) -> Self {
-        let charts: Vec<String> = index
+        let charts: std::collections::HashSet<&str> = index
             .of_kind(FileKind::HelmChart)
-            .map(|f| f.dir().to_string())
+            .map(|f| f.dir())
             .collect();
         let in_chart_templates = |rel: &str| {
-            charts.iter().any(|c| {
-                let t = if c.is_empty() {
-                    "templates/".to_string()
-                } else {
-                    format!("{c}/templates/")
-                };
-                rel.starts_with(&t)
-            })
+            crate::repo_index::helm_template_chart(rel, |c| charts.contains(c)).is_some()
         };
         let candidates: Vec<&str> = index
             .files
