@@ -3,6 +3,23 @@
 use crate::repo_index::{FileKind, RepoIndex};
 use golive_core::{Fact, FactError, Facts};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use std::sync::LazyLock;
+
+/// Words that mark a stub, matched case-insensitively in one pass over each text run.
+static PLACEHOLDER: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "todo",
+            "tbd",
+            "coming soon",
+            "to be written",
+            "lorem ipsum",
+            "fill in",
+            "placeholder",
+        ])
+        .ok()
+});
 
 /// Read at most this many documents: enough for any real docs tree, bounded on a huge one.
 const MAX_DOCS: usize = 2000;
@@ -88,19 +105,7 @@ pub fn analyse(rel: &str, text: &str) -> Doc {
                     if let Some(s) = sections.last_mut() {
                         s.words += n;
                     }
-                    let lower = t.to_ascii_lowercase();
-                    if [
-                        "todo",
-                        "tbd",
-                        "coming soon",
-                        "to be written",
-                        "lorem ipsum",
-                        "fill in",
-                        "placeholder",
-                    ]
-                    .iter()
-                    .any(|m| lower.contains(m))
-                    {
+                    if PLACEHOLDER.as_ref().is_some_and(|p| p.is_match(t.as_ref())) {
                         placeholder_words += n;
                     }
                 }

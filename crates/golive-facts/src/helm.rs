@@ -381,7 +381,12 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
     if expr.contains('|') && split_pipeline(expr).len() > 1 {
         return eval_pipeline(expr, cx, dot).0;
     }
-    let words = tokenize(expr);
+    // Most terms are one word (`.Values.image.tag`): no need to split them.
+    let words = if expr.contains(|c: char| c.is_whitespace() || c == '"') {
+        tokenize(expr)
+    } else {
+        Vec::new()
+    };
     if words.len() == 2
         && matches!(
             words[0].as_str(),
