@@ -162,6 +162,10 @@ pub async fn execute(p: Prepared, style: Style) -> RunReport {
     };
     let environment = p.run_env.environment.clone();
     let facts = Arc::new(Facts::new(p.run_env));
+    // One run per process: the collected facts (every parsed manifest, document and source
+    // file) live until exit, where the OS reclaims them at once; freeing them node by node
+    // cost several percent of a static run.
+    std::mem::forget(facts.clone());
     let today = jiff::Zoned::now().date();
     let results = engine::run(p.plan, facts, &limits, &p.config.waivers, today, &on_result).await;
     if let Some(b) = bar {

@@ -121,7 +121,7 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
         }
         let line = line.strip_suffix('\r').unwrap_or(line);
         // Most lines hold no action: copied as they are, or dropped in an inactive block.
-        if !in_comment && !line.contains("{{") {
+        if !in_comment && find_pair(line, b"{{").is_none() {
             if stack.iter().all(|f| f.active != Some(false)) {
                 text.push_str(line);
             }
@@ -134,11 +134,11 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
         let mut block_value: Option<(Term, usize)> = None;
         loop {
             if in_comment {
-                match rest.find("*/") {
+                match find_pair(rest, b"*/") {
                     Some(i) => {
                         in_comment = false;
                         rest = &rest[i + 2..];
-                        if let Some(j) = rest.find("}}") {
+                        if let Some(j) = find_pair(rest, b"}}") {
                             rest = &rest[j + 2..];
                         }
                         continue;
@@ -146,7 +146,7 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
                     None => break,
                 }
             }
-            let Some(start) = rest.find("{{") else {
+            let Some(start) = find_pair(rest, b"{{") else {
                 if !rest.trim().is_empty() {
                     only_actions = false;
                 }
@@ -164,7 +164,7 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
                 rest = opening;
                 continue;
             }
-            let Some(end) = after.find("}}") else {
+            let Some(end) = find_pair(after, b"}}") else {
                 // An action spanning lines: give up on this line.
                 unresolved += 1;
                 rendered.push_str(UNRESOLVED);
@@ -292,14 +292,14 @@ fn eval_pipeline<'a>(
 ) -> (Term<'a>, Option<usize>) {
     let mut stages = split_pipeline(expr).into_iter();
     let first = stages.next().unwrap_or_default();
-    let mut term = eval(&first, cx, dot);
+    let mut term = eval(first, cx, dot);
     let mut indent = None;
     for stage in stages {
-        let mut words = tokenize(&stage).into_iter();
+        let mut words = tokenize(stage).into_iter();
         let f = words.next().unwrap_or_default();
-        let args: Vec<String> = words.collect();
+        let args: Vec<&str> = words.collect();
         indent = None;
-        term = match f.as_str() {
+        term = match f {
             "quote" | "squote" | "toString" | "trim" | "toYaml" | "int" | "int64" | "lower"
             | "upper" => term,
             "nindent" | "indent" => {
@@ -323,46 +323,61 @@ fn eval_pipeline<'a>(
     (term, indent)
 }
 
-fn split_pipeline(expr: &str) -> Vec<String> {
+/// The stages of `a | f x | g`, trimmed; a `|` inside a string literal does not split.
+fn split_pipeline(expr: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let mut cur = String::new();
+    let mut start = 0;
     let mut quote = false;
-    for c in expr.chars() {
-        match c {
-            '"' => {
-                quote = !quote;
-                cur.push(c);
+    for (i, b) in expr.bytes().enumerate() {
+        match b {
+            b'"' => quote = !quote,
+            b'|' if !quote => {
+                parts.push(expr[start..i].trim());
+                start = i + 1;
             }
-            '|' if !quote => parts.push(std::mem::take(&mut cur).trim().to_string()),
-            _ => cur.push(c),
+            _ => {}
         }
     }
-    parts.push(cur.trim().to_string());
+    parts.push(expr[start..].trim());
     parts
 }
 
-fn tokenize(s: &str) -> Vec<String> {
+/// The words of a term, split at whitespace outside string literals (which keep their quotes).
+fn tokenize(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut cur = String::new();
+    let mut start: Option<usize> = None;
     let mut quote = false;
-    for c in s.chars() {
-        match c {
-            '"' => {
-                quote = !quote;
-                cur.push(c);
+    for (i, c) in s.char_indices() {
+        if c == '"' {
+            quote = !quote;
+        }
+        if c.is_whitespace() && !quote {
+            if let Some(st) = start.take() {
+                out.push(&s[st..i]);
             }
-            c if c.is_whitespace() && !quote => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            _ => cur.push(c),
+        } else if start.is_none() {
+            start = Some(i);
         }
     }
-    if !cur.is_empty() {
-        out.push(cur);
+    if let Some(st) = start {
+        out.push(&s[st..]);
     }
     out
+}
+
+/// Where `{{`, `}}` or `*/` starts: a two-byte search without the set-up cost of a general
+/// substring searcher, which dominated on templates with many short actions.
+fn find_pair(s: &str, pair: &[u8; 2]) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(pair[0], bytes.get(from..)?) {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&pair[1]) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Evaluates one term or a simple function call (`not x`, `and x y`, `or x y`, `eq x y`).
@@ -389,7 +404,7 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
     };
     if words.len() == 2
         && matches!(
-            words[0].as_str(),
+            words[0],
             "toYaml"
                 | "quote"
                 | "squote"
@@ -406,11 +421,11 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
     if words.len() > 1 {
         // Only `not`/`and`/`or` look at their arguments; `include "x" .` and the like are
         // unknown whatever they are given.
-        if !matches!(words[0].as_str(), "not" | "and" | "or") {
+        if !matches!(words[0], "not" | "and" | "or") {
             return Term::Unknown;
         }
         let args: Vec<Term> = words[1..].iter().map(|w| eval(w, cx, dot)).collect();
-        return match words[0].as_str() {
+        return match words[0] {
             "not" if args.len() == 1 => match args[0].truthy() {
                 Some(b) => Term::Text(if b { "" } else { "true" }.into()),
                 None => Term::Unknown,
@@ -512,6 +527,21 @@ pub fn merge_values(base: &mut Node, over: &Node) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pipelines_and_words_split_outside_string_literals() {
+        assert_eq!(
+            super::split_pipeline(r#" .Values.a | default "x|y" | quote "#),
+            vec![".Values.a", r#"default "x|y""#, "quote"]
+        );
+        assert_eq!(
+            super::tokenize(r#"  default  "a b"  .Values.c "#),
+            vec!["default", r#""a b""#, ".Values.c"]
+        );
+        assert_eq!(super::find_pair("a { {{ b }}", b"{{"), Some(4));
+        assert_eq!(super::find_pair("a } }", b"}}"), None);
+        assert_eq!(super::find_pair("é{{", b"{{"), Some(2));
+    }
+
     use super::*;
     use crate::yaml_tree::parse_documents;
 
