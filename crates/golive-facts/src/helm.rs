@@ -416,7 +416,7 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
                 | "upper"
         )
     {
-        return eval(&words[1], cx, dot);
+        return eval(words[1], cx, dot);
     }
     if words.len() > 1 {
         // Only `not`/`and`/`or` look at their arguments; `include "x" .` and the like are

@@ -373,7 +373,7 @@ pub fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
 
 /// The chart directory whose `templates/` holds `rel` (at any depth), nearest first, among the
 /// directories `is_chart` accepts; `""` is a chart at the repository root.
-pub fn helm_template_chart<'a>(rel: &'a str, is_chart: impl Fn(&str) -> bool) -> Option<&'a str> {
+pub fn helm_template_chart(rel: &str, is_chart: impl Fn(&str) -> bool) -> Option<&str> {
     ancestors(rel).find_map(|dir| {
         let chart = if dir == "templates" {
             ""
