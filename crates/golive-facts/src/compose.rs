@@ -264,9 +264,19 @@ pub struct VarRef {
     pub required: bool,
 }
 
+/// How deep `${A:-${B:-...}}` defaults are followed. Each level rescans the rest of the value for
+/// its closing brace, so an unbounded depth made a 500 KB value of nested defaults quadratic (and
+/// as deep in recursion as it was long); real files nest one or two levels.
+pub const MAX_INTERPOLATION_DEPTH: usize = 8;
+
 /// The `${VAR}`, `${VAR:-default}`, `${VAR:?err}`, `$VAR` references of a value (`$$` is a
-/// literal dollar).
+/// literal dollar). References in defaults nested deeper than [`MAX_INTERPOLATION_DEPTH`] are
+/// not listed.
 pub fn var_refs(s: &str) -> Vec<VarRef> {
+    var_refs_at(s, 0)
+}
+
+fn var_refs_at(s: &str, nesting: usize) -> Vec<VarRef> {
     let mut out = Vec::new();
     let b = s.as_bytes();
     let mut i = 0;
@@ -305,7 +315,9 @@ pub fn var_refs(s: &str) -> Vec<VarRef> {
                 let op = &inner[name_end..];
                 let (default, required) =
                     if let Some(d) = op.strip_prefix(":-").or_else(|| op.strip_prefix('-')) {
-                        out.extend(var_refs(d));
+                        if nesting < MAX_INTERPOLATION_DEPTH {
+                            out.extend(var_refs_at(d, nesting + 1));
+                        }
                         (Some(d.to_string()), false)
                     } else if op.starts_with(":?") || op.starts_with('?') {
                         (None, true)
@@ -339,8 +351,16 @@ pub fn var_refs(s: &str) -> Vec<VarRef> {
     out
 }
 
-/// Interpolates with defaults only: `None` when a variable without a default is referenced.
+/// Interpolates with defaults only: `None` when a variable without a default is referenced, or
+/// when defaults nest deeper than [`MAX_INTERPOLATION_DEPTH`] (undecided, not guessed).
 pub fn with_defaults(s: &str) -> Option<String> {
+    with_defaults_at(s, 0)
+}
+
+fn with_defaults_at(s: &str, nesting: usize) -> Option<String> {
+    if nesting > MAX_INTERPOLATION_DEPTH {
+        return None;
+    }
     let mut out = String::new();
     let b = s.as_bytes();
     let mut i = 0;
@@ -373,9 +393,10 @@ pub fn with_defaults(s: &str) -> Option<String> {
                     j += 1;
                 }
                 let j = end?;
-                let refs = var_refs(&s[i..=j]);
+                // Only the outer reference is used: its nested defaults are interpolated below.
+                let refs = var_refs_at(&s[i..=j], MAX_INTERPOLATION_DEPTH);
                 let r = refs.last()?;
-                out.push_str(&with_defaults(r.default.as_deref()?)?);
+                out.push_str(&with_defaults_at(r.default.as_deref()?, nesting + 1)?);
                 i = j + 1;
             }
             Some(c) if c.is_ascii_alphabetic() || *c == b'_' => return None,
@@ -1469,6 +1490,25 @@ mod tests {
         assert!(is_production_compose_name("docker-compose.prod.yml"));
         assert!(is_production_compose_name("compose.production.yaml"));
         assert!(!is_production_compose_name("docker-compose.products.yml"));
+    }
+
+    /// Found by feeding the compose fuzz target a 500 KB value (docs/fuzzing.md): nested defaults
+    /// were followed to any depth, each level rescanning the rest of the value, which ran for
+    /// minutes and recursed once per level.
+    #[test]
+    fn deeply_nested_defaults_stay_bounded() {
+        let n = 100_000;
+        let value = format!("{}x{}", "${A:-".repeat(n), "}".repeat(n));
+        let refs = var_refs(&value);
+        assert_eq!(refs.len(), MAX_INTERPOLATION_DEPTH + 1);
+        assert_eq!(with_defaults(&value), None);
+        // Shallow nesting is still interpolated and listed in full.
+        assert_eq!(with_defaults("${A:-${B:-${C:-x}}}").as_deref(), Some("x"));
+        let names: Vec<String> = var_refs("${A:-${B:-${C:-x}}}")
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(names, ["C", "B", "A"]);
     }
 
     #[test]
