@@ -109,11 +109,63 @@ struct Frame<'a> {
     is_if: bool,
 }
 
+/// The open blocks, with the count of inactive ones kept as they open and close: asking
+/// "does this line render?" must not walk every open block on every line, or a template of
+/// thousands of nested `if`s takes quadratic time.
+#[derive(Default)]
+struct Blocks<'a> {
+    frames: Vec<Frame<'a>>,
+    inactive: usize,
+}
+
+/// How far up the blocks `.` is looked for: real templates nest a handful of `with`/`range`s.
+const DOT_SEARCH_DEPTH: usize = 64;
+
+impl<'a> Blocks<'a> {
+    fn push(&mut self, f: Frame<'a>) {
+        if f.active == Some(false) {
+            self.inactive += 1;
+        }
+        self.frames.push(f);
+    }
+
+    fn take_top(&mut self) -> Option<Frame<'a>> {
+        let f = self.frames.pop()?;
+        if f.active == Some(false) {
+            self.inactive -= 1;
+        }
+        Some(f)
+    }
+
+    fn pop(&mut self) {
+        let _ = self.take_top();
+    }
+
+    fn active(&self) -> bool {
+        self.inactive == 0
+    }
+
+    /// Whether the blocks around the innermost one render.
+    fn parent_active(&self) -> bool {
+        let top_inactive = self.frames.last().is_some_and(|f| f.active == Some(false));
+        self.inactive == usize::from(top_inactive)
+    }
+
+    /// `.` as the nearest `with`/`range` rebinds it; unknown beyond the search depth.
+    fn dot(&self) -> Option<Term<'a>> {
+        self.frames
+            .iter()
+            .rev()
+            .take(DOT_SEARCH_DEPTH)
+            .find_map(|f| f.dot.clone())
+    }
+}
+
 /// Approximates the rendering of a template; never fails, never panics.
 pub fn render(template: &str, cx: &HelmContext) -> Rendered {
     let mut text = String::with_capacity(template.len());
     let mut unresolved = 0usize;
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut stack = Blocks::default();
     let mut in_comment = false;
     for (i, line) in template.split('\n').enumerate() {
         if i > 0 {
@@ -122,12 +174,12 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
         let line = line.strip_suffix('\r').unwrap_or(line);
         // Most lines hold no action: copied as they are, or dropped in an inactive block.
         if !in_comment && find_pair(line, b"{{").is_none() {
-            if stack.iter().all(|f| f.active != Some(false)) {
+            if stack.active() {
                 text.push_str(line);
             }
             continue;
         }
-        let dot = stack.iter().rev().find_map(|f| f.dot.clone());
+        let dot = stack.dot();
         let mut rendered = String::new();
         let mut rest = line;
         let mut only_actions = true;
@@ -180,7 +232,7 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
             let arg = action[word.len()..].trim();
             match word {
                 "if" | "with" | "range" => {
-                    let parent_active = stack.iter().all(|f| f.active != Some(false));
+                    let parent_active = stack.active();
                     let cond = eval(arg, cx, dot.as_ref());
                     let mut active = cond.truthy();
                     if !parent_active {
@@ -201,8 +253,8 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
                     });
                 }
                 "else" => {
-                    let parent_active = stack.iter().rev().skip(1).all(|f| f.active != Some(false));
-                    if let Some(top) = stack.last_mut() {
+                    let parent_active = stack.parent_active();
+                    if let Some(mut top) = stack.take_top() {
                         let elif = arg.strip_prefix("if").map(str::trim);
                         top.active = match (top.active, elif) {
                             (Some(true), _) => Some(false),
@@ -216,6 +268,7 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
                         if !top.is_if {
                             top.dot = None;
                         }
+                        stack.push(top);
                     }
                 }
                 "end" => {
@@ -244,7 +297,7 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
                 }
             }
         }
-        let active = stack.iter().all(|f| f.active != Some(false));
+        let active = stack.active();
         if !active {
             continue;
         }
@@ -527,6 +580,26 @@ pub fn merge_values(base: &mut Node, over: &Node) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn deep_nesting_renders_in_linear_time_and_keeps_its_meaning() {
+        // Found by fuzzing: every line walked every open block (fuzz/regressions/helm_render).
+        let depth = 20_000;
+        let mut t = String::new();
+        for _ in 0..depth {
+            t.push_str("{{ if true }}\n");
+        }
+        t.push_str("kind: Deep\n");
+        for _ in 0..depth {
+            t.push_str("{{ end }}\n");
+        }
+        t.push_str("{{ if false }}\nkind: Hidden\n{{ else }}\nkind: Shown\n{{ end }}\n");
+        let r = super::render(&t, &super::HelmContext::default());
+        assert!(r.text.contains("kind: Deep"));
+        assert!(r.text.contains("kind: Shown"));
+        assert!(!r.text.contains("kind: Hidden"));
+        assert_eq!(r.text.lines().count(), t.lines().count());
+    }
+
     #[test]
     fn pipelines_and_words_split_outside_string_literals() {
         assert_eq!(

@@ -703,6 +703,23 @@ mod tests {
     }
 
     #[test]
+    fn merge_keys_doubling_through_aliases_is_bounded() {
+        // Found by fuzzing (fuzz/regressions/yaml_tree): each line merges the previous mapping
+        // twice; the copies count against the alias budget instead of doubling forever.
+        let mut t = String::from("x0: &x0 {k0: 1}\n");
+        for i in 1..40 {
+            t.push_str(&format!(
+                "x{i}: &x{i} {{<<: [*x{p}, *x{p}], k{i}: 1}}\n",
+                p = i - 1
+            ));
+        }
+        match parse_documents(&t) {
+            Ok(docs) => assert_eq!(docs[0].at("x39").entries().len(), 40),
+            Err(e) => assert!(e.message.contains("too many"), "{e:?}"),
+        }
+    }
+
+    #[test]
     fn nesting_is_bounded() {
         let deep: String = (0..MAX_DEPTH + 5)
             .map(|i| format!("{}k:\n", "  ".repeat(i)))
