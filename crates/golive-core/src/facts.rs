@@ -185,9 +185,12 @@ impl Facts {
     pub async fn get<T: Fact>(&self) -> Result<Arc<T>, FactError> {
         let slot = self.slot((TypeId::of::<T>(), String::new()));
         let r = get_or_collect(&slot, || async {
-            T::collect(self)
+            let started = trace_start();
+            let r = T::collect(self)
                 .await
-                .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+                .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>);
+            trace_end::<T>(started, "");
+            r
         })
         .await;
         downcast(r)
@@ -197,9 +200,12 @@ impl Facts {
     pub async fn get_keyed<T: KeyedFact>(&self, key: &T::Key) -> Result<Arc<T>, FactError> {
         let slot = self.slot((TypeId::of::<T>(), format!("{key:?}")));
         let r = get_or_collect(&slot, || async {
-            T::collect(self, key)
+            let started = trace_start();
+            let r = T::collect(self, key)
                 .await
-                .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+                .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>);
+            trace_end::<T>(started, &format!("{key:?}"));
+            r
         })
         .await;
         downcast(r)
@@ -217,6 +223,25 @@ impl Facts {
     pub fn collected(&self) -> usize {
         let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         slots.values().filter(|s| s.cell.initialized()).count()
+    }
+}
+
+/// `GOLIVE_TRACE_FACTS=1` prints each fact's collection time to standard error: where a slow
+/// run spends its time, without a profiler.
+fn trace_start() -> Option<std::time::Instant> {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    ON.get_or_init(|| std::env::var_os("GOLIVE_TRACE_FACTS").is_some_and(|v| v == "1"))
+        .then(std::time::Instant::now)
+}
+
+fn trace_end<T>(started: Option<std::time::Instant>, key: &str) {
+    if let Some(t) = started {
+        let name = std::any::type_name::<T>();
+        let name = name.rsplit("::").next().unwrap_or(name);
+        eprintln!(
+            "golive: fact {name}{key} collected in {:.1} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
     }
 }
 
