@@ -62,6 +62,7 @@ done
 
 files \( -name '*.yml' -o -name '*.yaml' \) | while read -r f; do
   add yaml_tree "$f"
+  add yaml_fast_path "$f"
   if grep -q 'groups:' "$f"; then add prometheus_rules "$f"; fi
 done
 

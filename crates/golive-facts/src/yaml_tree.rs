@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+mod fast;
+
 /// One node with the 1-based line where it starts (0 when unknown).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -171,6 +173,28 @@ const MAX_ALIAS_NODES: usize = 200_000;
 /// serde-saphyr): going through serde's `Spanned<Value>` cost twice the scan itself, and Helm
 /// charts make golive parse thousands of files per run.
 pub fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
+    if let Some(docs) = fast::parse(text) {
+        return Ok(docs);
+    }
+    parse_with_granit(text)
+}
+
+/// The fast path alone: `None` where it leaves the text to granit-parser. For the differential
+/// tests, the fuzz target and the `yaml_diff` example.
+#[doc(hidden)]
+pub fn parse_fast_only(text: &str) -> Option<Vec<Node>> {
+    fast::parse(text)
+}
+
+/// Where the fast path gave up on `text` (1-based line; 0 before the first line), or `None`
+/// when it parsed it: for tuning it on real trees (`yaml_diff` example).
+#[doc(hidden)]
+pub fn fast_path_stop(text: &str) -> Option<usize> {
+    fast::parse_or_stop(text).err()
+}
+
+/// [`parse_documents`] without the fast path: the reference the fast path is tested against.
+pub fn parse_with_granit(text: &str) -> Result<Vec<Node>, YamlError> {
     let mut options = granit_parser::Options::default();
     options.flow_nesting_limit = MAX_DEPTH;
     options.block_nesting_limit = MAX_DEPTH * 2;
