@@ -167,174 +167,218 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
     let mut unresolved = 0usize;
     let mut stack = Blocks::default();
     let mut in_comment = false;
-    for (i, line) in template.split('\n').enumerate() {
+    let bytes = template.as_bytes();
+    // CRLF lines lose their `\r` one by one; runs are copied only from LF text.
+    let lf_only = memchr::memchr(b'\r', bytes).is_none();
+    let mut pos = 0usize;
+    let mut i = 0usize;
+    loop {
+        // Most lines hold no action: the lines before the next `{{` are copied in one step
+        // (or dropped, keeping their line breaks, in an inactive block).
+        if !in_comment && lf_only {
+            let next = ACTION.find(&bytes[pos..]).map(|k| pos + k);
+            let run_end = match next {
+                None => Some(bytes.len()),
+                Some(at) => memchr::memrchr(b'\n', &bytes[pos..at]).map(|k| pos + k),
+            };
+            if let Some(run_end) = run_end {
+                let run = &template[pos..run_end];
+                if i > 0 {
+                    text.push('\n');
+                }
+                let breaks = memchr::memchr_iter(b'\n', run.as_bytes()).count();
+                if stack.active() {
+                    text.push_str(run);
+                } else {
+                    text.extend(std::iter::repeat_n('\n', breaks));
+                }
+                i += breaks + 1;
+                if run_end == bytes.len() {
+                    break;
+                }
+                pos = run_end + 1;
+            }
+        }
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
+        let line = &template[pos..end];
         if i > 0 {
             text.push('\n');
         }
+        i += 1;
+        let last = end == bytes.len();
+        pos = end + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
-        // Most lines hold no action: copied as they are, or dropped in an inactive block.
-        if !in_comment && find_pair(line, b"{{").is_none() {
-            if stack.active() {
-                text.push_str(line);
-            }
-            continue;
-        }
-        let dot = stack.dot();
-        let mut rendered = String::new();
-        let mut rest = line;
-        let mut only_actions = true;
-        let mut block_value: Option<(Term, usize)> = None;
-        loop {
-            if in_comment {
-                match find_pair(rest, b"*/") {
-                    Some(i) => {
-                        in_comment = false;
-                        rest = &rest[i + 2..];
-                        if let Some(j) = find_pair(rest, b"}}") {
-                            rest = &rest[j + 2..];
-                        }
-                        continue;
-                    }
-                    None => break,
+        'line: {
+            if !in_comment && find_pair(line, b"{{").is_none() {
+                if stack.active() {
+                    text.push_str(line);
                 }
+                break 'line;
             }
-            let Some(start) = find_pair(rest, b"{{") else {
-                if !rest.trim().is_empty() {
+            let dot = stack.dot();
+            let mut rendered = String::new();
+            let mut rest = line;
+            let mut only_actions = true;
+            let mut block_value: Option<(Term, usize)> = None;
+            loop {
+                if in_comment {
+                    match find_pair(rest, b"*/") {
+                        Some(i) => {
+                            in_comment = false;
+                            rest = &rest[i + 2..];
+                            if let Some(j) = find_pair(rest, b"}}") {
+                                rest = &rest[j + 2..];
+                            }
+                            continue;
+                        }
+                        None => break,
+                    }
+                }
+                let Some(start) = find_pair(rest, b"{{") else {
+                    if !rest.trim().is_empty() {
+                        only_actions = false;
+                    }
+                    rendered.push_str(rest);
+                    break;
+                };
+                if !rest[..start].trim().is_empty() {
                     only_actions = false;
                 }
-                rendered.push_str(rest);
-                break;
-            };
-            if !rest[..start].trim().is_empty() {
-                only_actions = false;
-            }
-            rendered.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let opening = after.trim_start_matches('-').trim_start();
-            if opening.starts_with("/*") {
-                in_comment = true;
-                rest = opening;
-                continue;
-            }
-            let Some(end) = find_pair(after, b"}}") else {
-                // An action spanning lines: give up on this line.
-                unresolved += 1;
-                rendered.push_str(UNRESOLVED);
-                only_actions = false;
-                break;
-            };
-            let action = after[..end]
-                .trim_start_matches('-')
-                .trim_end_matches('-')
-                .trim();
-            rest = &after[end + 2..];
-            let word = action.split_whitespace().next().unwrap_or("");
-            let arg = action[word.len()..].trim();
-            match word {
-                "if" | "with" | "range" => {
-                    let parent_active = stack.active();
-                    let cond = eval(arg, cx, dot.as_ref());
-                    let mut active = cond.truthy();
-                    if !parent_active {
-                        active = Some(false);
-                    }
-                    let new_dot = match word {
-                        "with" => Some(cond.clone()),
-                        "range" => Some(Term::Unknown),
-                        _ => None,
-                    };
-                    if active.is_none() {
-                        unresolved += 1;
-                    }
-                    stack.push(Frame {
-                        active,
-                        dot: new_dot,
-                        is_if: word == "if",
-                    });
+                rendered.push_str(&rest[..start]);
+                let after = &rest[start + 2..];
+                let opening = after.trim_start_matches('-').trim_start();
+                if opening.starts_with("/*") {
+                    in_comment = true;
+                    rest = opening;
+                    continue;
                 }
-                "else" => {
-                    let parent_active = stack.parent_active();
-                    if let Some(mut top) = stack.take_top() {
-                        let elif = arg.strip_prefix("if").map(str::trim);
-                        top.active = match (top.active, elif) {
-                            (Some(true), _) => Some(false),
-                            (Some(false), None) => Some(true),
-                            (Some(false), Some(c)) => eval(c, cx, dot.as_ref()).truthy(),
-                            (None, _) => None,
-                        };
+                let Some(end) = find_pair(after, b"}}") else {
+                    // An action spanning lines: give up on this line.
+                    unresolved += 1;
+                    rendered.push_str(UNRESOLVED);
+                    only_actions = false;
+                    break;
+                };
+                let action = after[..end]
+                    .trim_start_matches('-')
+                    .trim_end_matches('-')
+                    .trim();
+                rest = &after[end + 2..];
+                let word = action.split_whitespace().next().unwrap_or("");
+                let arg = action[word.len()..].trim();
+                match word {
+                    "if" | "with" | "range" => {
+                        let parent_active = stack.active();
+                        let cond = eval(arg, cx, dot.as_ref());
+                        let mut active = cond.truthy();
                         if !parent_active {
-                            top.active = Some(false);
+                            active = Some(false);
                         }
-                        if !top.is_if {
-                            top.dot = None;
-                        }
-                        stack.push(top);
-                    }
-                }
-                "end" => {
-                    stack.pop();
-                }
-                "define" | "block" => {
-                    // Named templates render only where included: drop their bodies.
-                    stack.push(Frame {
-                        active: Some(false),
-                        dot: None,
-                        is_if: false,
-                    });
-                }
-                _ => {
-                    let (term, indent) = eval_pipeline(action, cx, dot.as_ref());
-                    if let Some(n) = indent {
-                        block_value = Some((term.clone(), n));
-                    }
-                    match term.to_inline() {
-                        Some(s) => rendered.push_str(&s),
-                        None => {
+                        let new_dot = match word {
+                            "with" => Some(cond.clone()),
+                            "range" => Some(Term::Unknown),
+                            _ => None,
+                        };
+                        if active.is_none() {
                             unresolved += 1;
-                            rendered.push_str(UNRESOLVED);
+                        }
+                        stack.push(Frame {
+                            active,
+                            dot: new_dot,
+                            is_if: word == "if",
+                        });
+                    }
+                    "else" => {
+                        let parent_active = stack.parent_active();
+                        if let Some(mut top) = stack.take_top() {
+                            let elif = arg.strip_prefix("if").map(str::trim);
+                            top.active = match (top.active, elif) {
+                                (Some(true), _) => Some(false),
+                                (Some(false), None) => Some(true),
+                                (Some(false), Some(c)) => eval(c, cx, dot.as_ref()).truthy(),
+                                (None, _) => None,
+                            };
+                            if !parent_active {
+                                top.active = Some(false);
+                            }
+                            if !top.is_if {
+                                top.dot = None;
+                            }
+                            stack.push(top);
+                        }
+                    }
+                    "end" => {
+                        stack.pop();
+                    }
+                    "define" | "block" => {
+                        // Named templates render only where included: drop their bodies.
+                        stack.push(Frame {
+                            active: Some(false),
+                            dot: None,
+                            is_if: false,
+                        });
+                    }
+                    _ => {
+                        let (term, indent) = eval_pipeline(action, cx, dot.as_ref());
+                        if let Some(n) = indent {
+                            block_value = Some((term.clone(), n));
+                        }
+                        match term.to_inline() {
+                            Some(s) => rendered.push_str(&s),
+                            None => {
+                                unresolved += 1;
+                                rendered.push_str(UNRESOLVED);
+                            }
                         }
                     }
                 }
             }
-        }
-        let active = stack.active();
-        if !active {
-            continue;
-        }
-        let out = &mut text;
-        if only_actions {
-            // A line that is only actions: a block value (`toYaml .Values.x | nindent 8`)
-            // becomes one flow line at that indentation; control lines become empty.
-            match block_value {
-                Some((term, indent)) => match term {
-                    Term::Node(n) if n.is_non_empty_collection() => {
-                        out.push_str(&" ".repeat(indent.min(200)));
-                        out.push_str(&to_flow(n));
-                    }
-                    Term::Unknown => {
-                        out.push_str(&" ".repeat(indent.min(200)));
-                        out.push_str(UNRESOLVED);
-                        out.push_str(": true");
-                    }
-                    _ => {}
-                },
-                None => {
-                    if rendered.trim() == UNRESOLVED {
-                        let ind = line.len() - line.trim_start().len();
-                        out.push_str(&" ".repeat(ind));
-                        out.push_str(UNRESOLVED);
-                        out.push_str(": true");
-                    } else if !rendered.trim().is_empty() {
-                        out.push_str(&rendered);
+            let active = stack.active();
+            if !active {
+                break 'line;
+            }
+            let out = &mut text;
+            if only_actions {
+                // A line that is only actions: a block value (`toYaml .Values.x | nindent 8`)
+                // becomes one flow line at that indentation; control lines become empty.
+                match block_value {
+                    Some((term, indent)) => match term {
+                        Term::Node(n) if n.is_non_empty_collection() => {
+                            out.push_str(&" ".repeat(indent.min(200)));
+                            out.push_str(&to_flow(n));
+                        }
+                        Term::Unknown => {
+                            out.push_str(&" ".repeat(indent.min(200)));
+                            out.push_str(UNRESOLVED);
+                            out.push_str(": true");
+                        }
+                        _ => {}
+                    },
+                    None => {
+                        if rendered.trim() == UNRESOLVED {
+                            let ind = line.len() - line.trim_start().len();
+                            out.push_str(&" ".repeat(ind));
+                            out.push_str(UNRESOLVED);
+                            out.push_str(": true");
+                        } else if !rendered.trim().is_empty() {
+                            out.push_str(&rendered);
+                        }
                     }
                 }
+            } else {
+                out.push_str(&rendered);
             }
-        } else {
-            out.push_str(&rendered);
+        }
+        if last {
+            break;
         }
     }
     Rendered { text, unresolved }
 }
+
+/// The start of a template action, searched across many lines at once.
+static ACTION: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"{{"));
 
 /// Evaluates `a | f x | g`; returns the term and, when the last function was `nindent N` or
 /// `indent N`, the indentation.
