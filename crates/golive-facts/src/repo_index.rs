@@ -81,26 +81,27 @@ impl IndexedFile {
 
 /// Whether any directory component of `rel` marks test or example material.
 pub fn is_test_or_example_path(rel: &str) -> bool {
-    let mut parts: Vec<&str> = rel.split('/').collect();
-    parts.pop();
-    parts.iter().any(|p| {
-        matches!(
-            p.to_ascii_lowercase().as_str(),
-            "test"
-                | "tests"
-                | "testdata"
-                | "test_data"
-                | "fixtures"
-                | "__tests__"
-                | "spec"
-                | "specs"
-                | "e2e"
-                | "example"
-                | "examples"
-                | "samples"
-                | "testing"
-        )
-    })
+    const MARKS: [&str; 13] = [
+        "test",
+        "tests",
+        "testdata",
+        "test_data",
+        "fixtures",
+        "__tests__",
+        "spec",
+        "specs",
+        "e2e",
+        "example",
+        "examples",
+        "samples",
+        "testing",
+    ];
+    // Every fact asks this of every file: no allocation per call.
+    let dirs = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    !dirs.is_empty()
+        && dirs
+            .split('/')
+            .any(|p| MARKS.iter().any(|m| p.eq_ignore_ascii_case(m)))
 }
 
 /// The repository index fact.
