@@ -93,6 +93,14 @@ impl RuleFiles {
 
 /// Quick content test before a parse.
 pub fn looks_like_rule_file(text: &str) -> bool {
+    // Nearly every YAML file has neither word: skip the line walk with one search each.
+    static RULES: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"rules:"));
+    static KIND: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"PrometheusRule"));
+    if RULES.find(text.as_bytes()).is_none() && KIND.find(text.as_bytes()).is_none() {
+        return false;
+    }
     let mut groups = false;
     let mut rules = false;
     for line in text.lines() {
