@@ -1001,7 +1001,8 @@ impl ComposeFiles {
 
     /// Reads the files `include:` names, breadth first, bounded in count; paths that climb out of
     /// the repository (also through a symlink) are never read.
-    fn load_includes(&mut self, root: &std::path::Path) {
+    fn load_includes(&mut self, index: &RepoIndex) {
+        let root = &index.root;
         let canonical_root = root.canonicalize().ok();
         let mut added = 0usize;
         let mut i = 0;
@@ -1029,7 +1030,7 @@ impl ComposeFiles {
                         continue;
                     }
                     added += 1;
-                    let mut cf = match crate::repo_index::read_text_capped(&abs, p) {
+                    let mut cf = match index.read_text(p) {
                         Ok(text) => ComposeFile::new(p, &text),
                         Err(e) => ComposeFile {
                             rel: p.clone(),
@@ -1117,7 +1118,7 @@ impl ComposeFiles {
             files,
             ..Default::default()
         };
-        out.load_includes(&index.root);
+        out.load_includes(index);
         for r in out.path_refs() {
             let p = index.root.join(&r.rel);
             let state = if p.is_dir() {
@@ -1127,7 +1128,7 @@ impl ComposeFiles {
                     && r.kind == PathKind::BindSource
                     && let Ok(t) = index.read_text(&r.rel)
                 {
-                    out.mounted_configs.insert(r.rel.clone(), t);
+                    out.mounted_configs.insert(r.rel.clone(), t.to_string());
                 }
                 PathState::File
             } else if crate::dockerfile::is_gitignored(&index.root, &r.rel) {

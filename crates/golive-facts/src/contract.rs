@@ -1516,7 +1516,7 @@ impl DeploySets {
                     if self.sets.iter().any(|x| x.file == rel) {
                         continue;
                     }
-                    match crate::repo_index::read_text_capped(&index.root.join(&rel), &rel) {
+                    match index.read_text(&rel) {
                         Ok(t) => {
                             for e in crate::envfile::parse(&t).effective() {
                                 self.sets.push(EnvSet {

@@ -978,13 +978,12 @@ struct Ignore {
 }
 
 impl Ignore {
-    fn load(root: &std::path::Path, rel: &str, base: &str) -> Option<Self> {
-        let path = root.join(rel);
-        if !path.is_file() {
+    fn load(index: &RepoIndex, rel: &str, base: &str) -> Option<Self> {
+        if index.get(rel).is_none() && !index.root.join(rel).is_file() {
             return None;
         }
-        let mut b = ignore::gitignore::GitignoreBuilder::new(root.join(base));
-        let text = crate::repo_index::read_text_capped(&path, rel).ok()?;
+        let mut b = ignore::gitignore::GitignoreBuilder::new(index.root.join(base));
+        let text = index.read_text(rel).ok()?;
         for line in text.lines() {
             let l = line.trim();
             if l.is_empty() || l.starts_with('#') {
@@ -1142,8 +1141,8 @@ impl BuildInputs {
             candidates.swap_remove(best.min(candidates.len().saturating_sub(1)));
         let root = &index.root;
         let df_ignore = format!("{}.dockerignore", f.rel);
-        let ignore = Ignore::load(root, &df_ignore, &context)
-            .or_else(|| Ignore::load(root, &join_rel(&context, ".dockerignore"), &context));
+        let ignore = Ignore::load(index, &df_ignore, &context)
+            .or_else(|| Ignore::load(index, &join_rel(&context, ".dockerignore"), &context));
         let envs = env_files_in(index, &context);
         let mut out = BuildInputs {
             dockerfile: f.rel.clone(),

@@ -1,5 +1,6 @@
 //! The repository's prose: every markdown and text document, its headings and how much it says.
 
+use crate::file_refs::{Lines, MarkdownRefs, RawRef};
 use crate::repo_index::{FileKind, RepoIndex};
 use golive_core::{Fact, FactError, Facts};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -46,6 +47,9 @@ pub struct Doc {
 #[derive(Debug, Clone, Default)]
 pub struct RepoDocs {
     pub docs: Vec<Doc>,
+    /// Sorted by path: what [`crate::file_refs::FileRefs`] would extract from the documents it
+    /// reads, taken from this fact's parse so that each document is parsed once.
+    markdown_refs: Vec<(String, Vec<RawRef>)>,
 }
 
 fn is_doc(rel: &str, kind: FileKind) -> bool {
@@ -62,16 +66,23 @@ fn is_doc(rel: &str, kind: FileKind) -> bool {
 
 /// Parses one markdown document.
 pub fn analyse(rel: &str, text: &str) -> Doc {
+    analyse_with_refs(rel, text, false).0
+}
+
+/// [`analyse`], and with `refs` the file references of the document from the same parse
+/// ([`crate::file_refs::markdown_refs`]).
+fn analyse_with_refs(rel: &str, text: &str, refs: bool) -> (Doc, Option<Vec<RawRef>>) {
     let mut words = 0usize;
     let mut sections: Vec<Section> = Vec::new();
     let mut in_heading: Option<(u8, usize, String)> = None;
     let mut in_code = false;
     let mut placeholder_words = 0usize;
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset) as u32;
+    let lines = Lines::new(text);
+    let mut file_refs = refs.then(MarkdownRefs::default);
     for (event, range) in Parser::new(text).into_offset_iter() {
+        if let Some(r) = file_refs.as_mut() {
+            r.event(&event, range.start, &lines);
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 let l = match level {
@@ -89,7 +100,7 @@ pub fn analyse(rel: &str, text: &str) -> Doc {
                     sections.push(Section {
                         title: title.trim().to_string(),
                         level,
-                        line: line_of(start),
+                        line: lines.line_of(start),
                         words: 0,
                     });
                 }
@@ -100,7 +111,7 @@ pub fn analyse(rel: &str, text: &str) -> Doc {
                 if let Some((_, _, title)) = in_heading.as_mut() {
                     title.push_str(&t);
                 } else if !in_code {
-                    let n = t.split_whitespace().count();
+                    let n = count_words(&t);
                     words += n;
                     if let Some(s) = sections.last_mut() {
                         s.words += n;
@@ -113,30 +124,66 @@ pub fn analyse(rel: &str, text: &str) -> Doc {
             _ => {}
         }
     }
-    Doc {
+    let doc = Doc {
         rel: rel.to_string(),
         words,
         sections,
         placeholder: words > 0 && placeholder_words * 2 >= words,
+    };
+    (doc, file_refs.map(|r| r.out))
+}
+
+/// `text.split_whitespace().count()`, a byte at a time when the text is ASCII (nearly always):
+/// decoding every character was most of the time spent in this module.
+fn count_words(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
     }
+    let mut n = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        // ASCII's Unicode white space: tab, line feed, vertical tab, form feed, return, space.
+        let space = matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+        if !space && !in_word {
+            n += 1;
+        }
+        in_word = !space;
+    }
+    n
 }
 
 impl RepoDocs {
     pub fn build(index: &RepoIndex) -> Self {
-        let selected: Vec<&str> = index
+        let selected: Vec<(&str, bool)> = index
             .files
             .iter()
             .filter(|f| is_doc(&f.rel, f.kind) && !f.rel.to_ascii_lowercase().contains("changelog"))
             .take(MAX_DOCS)
-            .map(|f| f.rel.as_str())
+            .map(|f| (f.rel.as_str(), crate::file_refs::reads_markdown(f)))
             .collect();
-        let docs = crate::parallel::map(&selected, |rel| {
-            index.read_text(rel).ok().map(|t| analyse(rel, &t))
-        })
-        .into_iter()
-        .flatten()
-        .collect();
-        Self { docs }
+        let parsed = crate::parallel::map(&selected, |(rel, refs)| {
+            index
+                .read_text(rel)
+                .ok()
+                .map(|t| analyse_with_refs(rel, &t, *refs))
+        });
+        let mut out = Self::default();
+        for (doc, refs) in parsed.into_iter().flatten() {
+            if let Some(refs) = refs {
+                out.markdown_refs.push((doc.rel.clone(), refs));
+            }
+            out.docs.push(doc);
+        }
+        out
+    }
+
+    /// The file references of a markdown document the file-references fact reads, when this
+    /// fact parsed it already.
+    pub(crate) fn markdown_refs(&self, rel: &str) -> Option<&[RawRef]> {
+        self.markdown_refs
+            .binary_search_by(|(r, _)| r.as_str().cmp(rel))
+            .ok()
+            .map(|i| self.markdown_refs[i].1.as_slice())
     }
 }
 
@@ -166,5 +213,30 @@ mod tests {
         assert_eq!(d.sections[1].words, 1);
         assert!(!d.placeholder);
         assert!(super::analyse("x.md", "# X\n\nTODO: coming soon\n").placeholder);
+    }
+
+    #[test]
+    fn counts_words_as_split_whitespace() {
+        for t in [
+            "",
+            " ",
+            "one",
+            " two  words ",
+            "a\tb\nc\rd\x0be\x0cf",
+            "x\x1cy\x1fz",
+            "caf\u{e9} au\u{a0}lait\u{2003}now",
+            "\u{3000}wide\u{3000}",
+        ] {
+            assert_eq!(super::count_words(t), t.split_whitespace().count(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn one_parse_gives_the_file_references() {
+        let md = "# Runbook\n\nRun `./scripts/restore.sh` then [see](docs/DR.md).\n\n```bash\ncd deploy\n./up.sh\n```\n";
+        let (doc, refs) = super::analyse_with_refs("RUNBOOK.md", md, true);
+        assert_eq!(doc.sections.len(), 1);
+        assert_eq!(refs.unwrap(), crate::file_refs::markdown_refs(md));
+        assert!(super::analyse_with_refs("x.md", md, false).1.is_none());
     }
 }

@@ -104,8 +104,17 @@ pub struct ReadEnvFile {
 
 impl ReadEnvFile {
     fn read(root: &std::path::Path, rel: &str) -> Self {
-        let (parsed, read_error) = match read_text_capped(&root.join(rel), rel) {
-            Ok(text) => (parse(&text), None),
+        Self::new(rel, read_text_capped(&root.join(rel), rel))
+    }
+
+    /// From the index's copy; a path it does not hold (a git-ignored file) is read from disk.
+    fn from_index(index: &RepoIndex, rel: &str) -> Self {
+        Self::new(rel, index.read_text(rel))
+    }
+
+    fn new(rel: &str, text: Result<impl AsRef<str>, FactError>) -> Self {
+        let (parsed, read_error) = match text {
+            Ok(text) => (parse(text.as_ref()), None),
             Err(e) => (ParsedEnv::default(), Some(e.message)),
         };
         Self {
@@ -146,7 +155,7 @@ impl RepoEnvFiles {
         }
         rels.sort();
         rels.dedup();
-        let files = crate::parallel::map(&rels, |rel| ReadEnvFile::read(&index.root, rel));
+        let files = crate::parallel::map(&rels, |rel| ReadEnvFile::from_index(index, rel));
         Self { files }
     }
 

@@ -47,7 +47,7 @@ impl EnvReads {
             let Ok(text) = index.read_text(&f.rel) else {
                 continue;
             };
-            if let Some(m) = ac.find(&text) {
+            if let Some(m) = ac.find(&*text) {
                 let line = text[..m.start()].bytes().filter(|&b| b == b'\n').count() as u32 + 1;
                 sites.push(Location::line(f.rel.clone(), line));
                 if sites.len() >= 20 {

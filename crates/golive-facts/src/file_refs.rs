@@ -21,6 +21,7 @@
 //! checked when it is outside the repository; otherwise a path may be relative to the root,
 //! the referring file's directory or any directory between them.
 
+use crate::docs::RepoDocs;
 use crate::repo_index::{FileKind, RepoIndex, is_env_file_name, is_test_or_example_path};
 use golive_core::{Fact, FactError, Facts};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
@@ -516,31 +517,59 @@ fn is_shell_lang(info: &str) -> Option<bool> {
     }
 }
 
+/// The start offset of every line, to turn byte offsets into 1-based line numbers.
+pub(crate) struct Lines(Vec<usize>);
+
+impl Lines {
+    pub(crate) fn new(text: &str) -> Self {
+        Self(
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+                .collect(),
+        )
+    }
+
+    pub(crate) fn line_of(&self, offset: usize) -> u32 {
+        self.0.partition_point(|&s| s <= offset) as u32
+    }
+}
+
 /// The references of a markdown document.
 pub fn markdown_refs(text: &str) -> Vec<RawRef> {
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset) as u32;
-    let mut out = Vec::new();
-    // Some(prompted) inside a shell block; None outside blocks or in other blocks.
-    let mut block: Option<Option<bool>> = None;
-    let mut cwd: Option<String> = None;
+    let lines = Lines::new(text);
+    let mut refs = MarkdownRefs::default();
     for (event, range) in Parser::new(text).into_offset_iter() {
+        refs.event(&event, range.start, &lines);
+    }
+    refs.out
+}
+
+/// [`markdown_refs`] fed one parser event at a time, so that one parse of a document serves
+/// this and the docs fact.
+#[derive(Default)]
+pub(crate) struct MarkdownRefs {
+    /// Some(prompted) inside a shell block; None outside blocks or in other blocks.
+    block: Option<Option<bool>>,
+    cwd: Option<String>,
+    pub(crate) out: Vec<RawRef>,
+}
+
+impl MarkdownRefs {
+    pub(crate) fn event(&mut self, event: &Event, start: usize, lines: &Lines) {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
-                cwd = None;
-                block = Some(match kind {
-                    CodeBlockKind::Fenced(info) => is_shell_lang(&info),
+                self.cwd = None;
+                self.block = Some(match kind {
+                    CodeBlockKind::Fenced(info) => is_shell_lang(info),
                     CodeBlockKind::Indented => None,
                 });
             }
-            Event::End(TagEnd::CodeBlock) => block = None,
-            Event::Text(t) if block.is_some() => {
-                let Some(Some(prompted)) = block else {
-                    continue;
+            Event::End(TagEnd::CodeBlock) => self.block = None,
+            Event::Text(t) if self.block.is_some() => {
+                let Some(Some(prompted)) = self.block else {
+                    return;
                 };
-                let first = line_of(range.start);
+                let first = lines.line_of(start);
                 for (k, l) in t.lines().enumerate() {
                     let cmd = if prompted {
                         match l.trim_start().strip_prefix("$ ") {
@@ -551,24 +580,24 @@ pub fn markdown_refs(text: &str) -> Vec<RawRef> {
                         l.trim_start().strip_prefix("$ ").unwrap_or(l)
                     };
                     if let Some(c) = cd_of(cmd) {
-                        cwd = c;
+                        self.cwd = c;
                     }
                     for r in command_refs(cmd).into_iter().filter(|r| prose_command(r)) {
-                        out.push(RawRef {
+                        self.out.push(RawRef {
                             line: first + k as u32,
                             written: r,
                             how: RefHow::Command,
-                            cwd: cwd.clone(),
+                            cwd: self.cwd.clone(),
                         });
                     }
                 }
             }
             Event::Code(c) => {
-                let line = line_of(range.start);
+                let line = lines.line_of(start);
                 let c = c.trim();
                 if !c.contains(char::is_whitespace) {
                     if looks_like_repo_file(c, true) {
-                        out.push(RawRef {
+                        self.out.push(RawRef {
                             line,
                             written: c.trim_end_matches([',', ';', '.']).to_string(),
                             how: RefHow::Mention,
@@ -577,7 +606,7 @@ pub fn markdown_refs(text: &str) -> Vec<RawRef> {
                     }
                 } else {
                     for r in command_refs(c).into_iter().filter(|r| prose_command(r)) {
-                        out.push(RawRef {
+                        self.out.push(RawRef {
                             line,
                             written: r,
                             how: RefHow::Command,
@@ -597,10 +626,10 @@ pub fn markdown_refs(text: &str) -> Vec<RawRef> {
                     || dest.contains(':')
                     || looks_like_host(dest)
                 {
-                    continue;
+                    return;
                 }
-                out.push(RawRef {
-                    line: line_of(range.start),
+                self.out.push(RawRef {
+                    line: lines.line_of(start),
                     written: dest.to_string(),
                     how: RefHow::Link,
                     cwd: None,
@@ -609,7 +638,6 @@ pub fn markdown_refs(text: &str) -> Vec<RawRef> {
             _ => {}
         }
     }
-    out
 }
 
 /// `rel` joined onto `dir`, normalised; `None` when it leaves the repository.
@@ -695,6 +723,12 @@ fn is_makefile(name: &str) -> bool {
     matches!(name, "Makefile" | "makefile" | "GNUmakefile") || name.ends_with(".mk")
 }
 
+/// Whether this fact reads `f` as a markdown document (the docs fact extracts its references
+/// from its own parse).
+pub(crate) fn reads_markdown(f: &crate::repo_index::IndexedFile) -> bool {
+    source_of(f) == Some(RefSource::Markdown)
+}
+
 /// Which extractor reads this file, if any.
 fn source_of(f: &crate::repo_index::IndexedFile) -> Option<RefSource> {
     if is_test_or_example_path(&f.rel) {
@@ -777,7 +811,8 @@ impl<'a> Names<'a> {
 }
 
 impl FileRefs {
-    pub fn build(index: &RepoIndex) -> Self {
+    /// `docs`, when given, holds the references of the markdown documents it parsed.
+    pub fn build(index: &RepoIndex, docs: Option<&RepoDocs>) -> Self {
         let sources: Vec<(&str, &str, RefSource)> = index
             .files
             .iter()
@@ -786,6 +821,11 @@ impl FileRefs {
         let truncated = sources.len() > MAX_FILES;
         let sources = &sources[..sources.len().min(MAX_FILES)];
         let extracted = crate::parallel::map(sources, |(rel, _, source)| {
+            if *source == RefSource::Markdown
+                && let Some(refs) = docs.and_then(|d| d.markdown_refs(rel))
+            {
+                return Ok(refs.to_vec());
+            }
             let text = index.read_text(rel).map_err(|e| (1, e.message))?;
             match source {
                 RefSource::Markdown => Ok(markdown_refs(&text)),
@@ -877,7 +917,9 @@ impl FileRefs {
 impl Fact for FileRefs {
     async fn collect(facts: &Facts) -> Result<Self, FactError> {
         let index = facts.get::<RepoIndex>().await?;
-        tokio::task::spawn_blocking(move || FileRefs::build(&index))
+        // The docs fact parses the markdown once for both; without it, parse here.
+        let docs = facts.get::<RepoDocs>().await.ok();
+        tokio::task::spawn_blocking(move || FileRefs::build(&index, docs.as_deref()))
             .await
             .map_err(|e| FactError::new(format!("reading file references failed: {e}")))
     }

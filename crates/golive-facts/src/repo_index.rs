@@ -2,12 +2,59 @@
 
 use golive_core::{Fact, FactError, Facts};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Stop indexing past this many files: a run stays bounded on a monorepo or a mistaken root.
 pub const MAX_FILES: usize = 200_000;
 /// Files larger than this are indexed but never read by static checks.
 pub const MAX_READ_BYTES: u64 = 2 * 1024 * 1024;
+/// The walk keeps the text of the files it reads up to this many bytes in all; past it, files
+/// are read from disk when asked for, so a huge monorepo costs time, not unbounded memory.
+pub const MAX_CACHED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Why a file's text is not available to static checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// A NUL byte in the first 8 KiB.
+    Binary,
+    /// Over [`MAX_READ_BYTES`]; the size it had.
+    TooLarge(u64),
+    /// The operating system's reason.
+    Io(String),
+}
+
+impl ReadError {
+    /// The error as every collector reports it, naming the file.
+    pub fn to_fact_error(&self, label: &str) -> FactError {
+        FactError::new(match self {
+            Self::Binary => format!("{label}: binary file"),
+            Self::TooLarge(len) => format!(
+                "{label}: {len} bytes is over the {MAX_READ_BYTES} byte limit for static checks"
+            ),
+            Self::Io(e) => format!("{label}: {e}"),
+        })
+    }
+}
+
+/// What the walk kept of a file.
+#[derive(Clone)]
+enum Content {
+    Text(Arc<str>),
+    Failed(ReadError),
+    /// Not read during the walk (a binary-looking name, or the byte budget was spent).
+    OnDisk,
+}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Text(t) => write!(f, "Text({} bytes)", t.len()),
+            Self::Failed(e) => write!(f, "Failed({e:?})"),
+            Self::OnDisk => f.write_str("OnDisk"),
+        }
+    }
+}
 
 /// What a file is, decided from its path alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,11 +160,20 @@ pub struct RepoIndex {
     pub truncated: bool,
     /// Entries the walk could not read (permissions, broken links), with the reason.
     pub walk_errors: Vec<String>,
+    /// Parallel to `files`: each file is read once, during the walk, and every collector
+    /// shares that text instead of opening the file again.
+    contents: Vec<Content>,
 }
 
 impl RepoIndex {
-    /// Walks `root` in parallel, honouring .gitignore, .ignore and global git excludes.
+    /// Walks `root` in parallel, honouring .gitignore, .ignore and global git excludes, and
+    /// reads the text files on the way (see [`MAX_CACHED_BYTES`]).
     pub fn build(root: &Path) -> Result<Self, FactError> {
+        Self::build_with_cache_limit(root, MAX_CACHED_BYTES)
+    }
+
+    /// [`RepoIndex::build`] keeping at most `cache_limit` bytes of file text.
+    pub fn build_with_cache_limit(root: &Path, cache_limit: u64) -> Result<Self, FactError> {
         if !root.is_dir() {
             return Err(FactError::new(format!(
                 "{} is not a directory",
@@ -128,6 +184,7 @@ impl RepoIndex {
         let errors = Mutex::new(Vec::new());
         let count = std::sync::atomic::AtomicUsize::new(0);
         let truncated = std::sync::atomic::AtomicBool::new(false);
+        let cached = AtomicU64::new(0);
         let walker = ignore::WalkBuilder::new(root)
             .hidden(false)
             .git_ignore(true)
@@ -168,21 +225,32 @@ impl RepoIndex {
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
                 let kind = classify(&rel);
+                let read = worth_reading(&rel, kind)
+                    .then(|| read_during_walk(entry.path(), &cached, cache_limit))
+                    .flatten();
+                let (size, content) = match read {
+                    Some((size, content)) => (size, content),
+                    None => (
+                        entry.metadata().map(|m| m.len()).unwrap_or(0),
+                        Content::OnDisk,
+                    ),
+                };
                 if let Ok(mut f) = files.lock() {
-                    f.push(IndexedFile { rel, kind, size });
+                    f.push((IndexedFile { rel, kind, size }, content));
                 }
                 WalkState::Continue
             })
         });
         let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
-        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        files.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+        let (files, contents) = files.into_iter().unzip();
         Ok(Self {
             root: root.to_path_buf(),
             files,
             truncated: truncated.into_inner(),
             walk_errors: errors.into_inner().unwrap_or_else(|p| p.into_inner()),
+            contents,
         })
     }
 
@@ -191,42 +259,134 @@ impl RepoIndex {
     }
 
     pub fn get(&self, rel: &str) -> Option<&IndexedFile> {
+        self.position(rel).map(|i| &self.files[i])
+    }
+
+    fn position(&self, rel: &str) -> Option<usize> {
         self.files
             .binary_search_by(|f| f.rel.as_str().cmp(rel))
             .ok()
-            .map(|i| &self.files[i])
     }
 
     pub fn abs(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }
 
-    /// Reads a text file of the index, refusing large and binary files.
-    pub fn read_text(&self, rel: &str) -> Result<String, FactError> {
-        read_text_capped(&self.root.join(rel), rel)
+    /// The text of `rel` (relative to the root), refusing large and binary files: the copy
+    /// the walk kept when there is one, else read from disk (also for paths the index does
+    /// not hold, such as git-ignored files).
+    pub fn content(&self, rel: &str) -> Result<Arc<str>, ReadError> {
+        match self.position(rel).and_then(|i| self.contents.get(i)) {
+            Some(Content::Text(t)) => Ok(Arc::clone(t)),
+            Some(Content::Failed(e)) => Err(e.clone()),
+            Some(Content::OnDisk) | None => {
+                let mut file = std::fs::File::open(self.root.join(rel))
+                    .map_err(|e| ReadError::Io(e.to_string()))?;
+                read_open_file(&mut file, None).map(Arc::from)
+            }
+        }
+    }
+
+    /// [`RepoIndex::content`] with the error every collector reports.
+    pub fn read_text(&self, rel: &str) -> Result<Arc<str>, FactError> {
+        self.content(rel).map_err(|e| e.to_fact_error(rel))
+    }
+
+    /// Whether the walk kept the text of `rel` (for tests and measurements).
+    pub fn is_cached(&self, rel: &str) -> bool {
+        matches!(
+            self.position(rel).and_then(|i| self.contents.get(i)),
+            Some(Content::Text(_))
+        )
+    }
+
+    /// Bytes of file text the index holds.
+    pub fn cached_bytes(&self) -> u64 {
+        self.contents
+            .iter()
+            .map(|c| match c {
+                Content::Text(t) => t.len() as u64,
+                _ => 0,
+            })
+            .sum()
     }
 }
 
-/// Reads `path` as UTF-8 (lossy) text, up to [`MAX_READ_BYTES`]; binary files are an error.
-pub fn read_text_capped(path: &Path, label: &str) -> Result<String, FactError> {
-    use std::io::Read;
-    let err = |e: std::io::Error| FactError::new(format!("{label}: {e}"));
-    // One open and an fstat instead of two path look-ups: every static fact reads through here.
-    let mut file = std::fs::File::open(path).map_err(err)?;
-    let len = file.metadata().map_err(err)?.len();
+/// Whether the walk reads a file: names that say binary (images, archives, fonts, compiled
+/// code) and lockfiles are read only if a collector asks. This is the secret scanner's choice,
+/// the collector that reads the most files.
+fn worth_reading(rel: &str, kind: FileKind) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    crate::secrets_scan::scannable_name(name, kind)
+}
+
+/// Reads a file for the index: its size and what to keep; `None` when the byte budget is spent
+/// (the caller takes the size from the walk and leaves the file on disk).
+fn read_during_walk(path: &Path, cached: &AtomicU64, limit: u64) -> Option<(u64, Content)> {
+    let io = |e: std::io::Error| ReadError::Io(e.to_string());
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        // The size comes from the walk's own metadata, as for unread files.
+        Err(_) => return None,
+    };
+    let len = match file.metadata() {
+        Ok(m) => m.len(),
+        Err(e) => return Some((0, Content::Failed(io(e)))),
+    };
     if len > MAX_READ_BYTES {
-        return Err(FactError::new(format!(
-            "{label}: {len} bytes is over the {MAX_READ_BYTES} byte limit for static checks"
-        )));
+        return Some((len, Content::Failed(ReadError::TooLarge(len))));
+    }
+    if cached.fetch_add(len, Ordering::Relaxed).saturating_add(len) > limit {
+        cached.fetch_sub(len, Ordering::Relaxed);
+        return None;
+    }
+    let content = match read_open_file(&mut file, Some(len)) {
+        Ok(text) => {
+            let kept = text.len() as u64;
+            if kept >= len {
+                cached.fetch_add(kept - len, Ordering::Relaxed);
+            } else {
+                cached.fetch_sub(len - kept, Ordering::Relaxed);
+            }
+            Content::Text(Arc::from(text))
+        }
+        Err(e) => {
+            cached.fetch_sub(len, Ordering::Relaxed);
+            Content::Failed(e)
+        }
+    };
+    Some((len, content))
+}
+
+/// Reads an open file as UTF-8 (lossy) text, up to [`MAX_READ_BYTES`]; binary is an error.
+/// `len` is the size when the caller already has it.
+fn read_open_file(file: &mut std::fs::File, len: Option<u64>) -> Result<String, ReadError> {
+    use std::io::Read;
+    let io = |e: std::io::Error| ReadError::Io(e.to_string());
+    let len = match len {
+        Some(l) => l,
+        None => file.metadata().map_err(io)?.len(),
+    };
+    if len > MAX_READ_BYTES {
+        return Err(ReadError::TooLarge(len));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
-    file.read_to_end(&mut bytes).map_err(err)?;
+    file.read_to_end(&mut bytes).map_err(io)?;
     if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err(FactError::new(format!("{label}: binary file")));
+        return Err(ReadError::Binary);
     }
     // Valid UTF-8 (nearly every file) becomes the String without a copy.
     Ok(String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// Reads `path` as UTF-8 (lossy) text, up to [`MAX_READ_BYTES`]; binary files are an error.
+/// For files outside the index; [`RepoIndex::read_text`] serves the index's from memory.
+pub fn read_text_capped(path: &Path, label: &str) -> Result<String, FactError> {
+    // One open and an fstat instead of two path look-ups.
+    let mut file =
+        std::fs::File::open(path).map_err(|e| ReadError::Io(e.to_string()).to_fact_error(label))?;
+    read_open_file(&mut file, None).map_err(|e| e.to_fact_error(label))
 }
 
 #[async_trait::async_trait]
@@ -429,5 +589,109 @@ mod tests {
             vec![".github/workflows/ci.yml", ".gitignore", "README.md"]
         );
         assert!(idx.get("README.md").is_some());
+    }
+
+    #[test]
+    fn text_is_read_once_during_the_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.yaml"), "kind: A\n").unwrap();
+        std::fs::write(root.join("latin1.txt"), b"caf\xe9\n").unwrap();
+        std::fs::write(root.join("empty.txt"), "").unwrap();
+        let idx = RepoIndex::build(root).unwrap();
+        // Changed on disk after the walk: every collector still sees the walk's copy.
+        std::fs::write(root.join("a.yaml"), "kind: B\n").unwrap();
+        assert!(idx.is_cached("a.yaml"));
+        assert_eq!(&*idx.read_text("a.yaml").unwrap(), "kind: A\n");
+        assert_eq!(&*idx.read_text("latin1.txt").unwrap(), "caf\u{fffd}\n");
+        assert_eq!(&*idx.read_text("empty.txt").unwrap(), "");
+        assert_eq!(idx.get("a.yaml").unwrap().size, 8);
+        // The replacement character is three bytes where the file had one.
+        assert_eq!(idx.cached_bytes(), 8 + 7);
+        // Handles share one allocation.
+        let (x, y) = (
+            idx.read_text("a.yaml").unwrap(),
+            idx.read_text("a.yaml").unwrap(),
+        );
+        assert!(Arc::ptr_eq(&x, &y));
+        // A path the index does not hold (git-ignored, say) is read from disk.
+        std::fs::write(root.join(".gitignore"), "").unwrap();
+        std::fs::write(root.join("later.env"), "A=1\n").unwrap();
+        assert_eq!(&*idx.read_text("later.env").unwrap(), "A=1\n");
+        assert_eq!(
+            idx.read_text("gone.yaml").unwrap_err().message,
+            read_text_capped(&root.join("gone.yaml"), "gone.yaml")
+                .unwrap_err()
+                .message
+        );
+    }
+
+    #[test]
+    fn byte_budget_leaves_the_rest_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for n in ["a", "b", "c"] {
+            std::fs::write(root.join(format!("{n}.yaml")), "0123456789").unwrap();
+        }
+        let idx = RepoIndex::build_with_cache_limit(root, 25).unwrap();
+        let cached: Vec<&str> = ["a.yaml", "b.yaml", "c.yaml"]
+            .into_iter()
+            .filter(|r| idx.is_cached(r))
+            .collect();
+        assert_eq!(cached.len(), 2, "{cached:?}");
+        assert_eq!(idx.cached_bytes(), 20);
+        for f in &idx.files {
+            assert_eq!(f.size, 10);
+        }
+        // The one left out comes from disk, the others from memory.
+        for n in ["a", "b", "c"] {
+            std::fs::write(root.join(format!("{n}.yaml")), "changed").unwrap();
+        }
+        for r in ["a.yaml", "b.yaml", "c.yaml"] {
+            let want = if cached.contains(&r) {
+                "0123456789"
+            } else {
+                "changed"
+            };
+            assert_eq!(&*idx.read_text(r).unwrap(), want);
+        }
+        let none = RepoIndex::build_with_cache_limit(root, 0).unwrap();
+        assert_eq!(none.cached_bytes(), 0);
+        assert_eq!(&*none.read_text("a.yaml").unwrap(), "changed");
+    }
+
+    #[test]
+    fn binary_and_oversized_files_fail_as_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut bin = b"header".to_vec();
+        bin.push(0);
+        // Read during the walk (`.dat`) and not (`.png`): the same errors either way.
+        std::fs::write(root.join("blob.dat"), &bin).unwrap();
+        std::fs::write(root.join("logo.png"), &bin).unwrap();
+        let big = vec![b'x'; MAX_READ_BYTES as usize + 1];
+        std::fs::write(root.join("big.yaml"), &big).unwrap();
+        std::fs::write(root.join("big.png"), &big).unwrap();
+        let idx = RepoIndex::build(root).unwrap();
+        for rel in ["blob.dat", "logo.png"] {
+            assert_eq!(idx.content(rel), Err(ReadError::Binary));
+            assert_eq!(
+                idx.read_text(rel).unwrap_err().message,
+                format!("{rel}: binary file")
+            );
+            assert!(!idx.is_cached(rel));
+        }
+        for rel in ["big.yaml", "big.png"] {
+            assert_eq!(idx.get(rel).unwrap().size, MAX_READ_BYTES + 1);
+            assert_eq!(
+                idx.content(rel),
+                Err(ReadError::TooLarge(MAX_READ_BYTES + 1))
+            );
+            assert_eq!(
+                idx.read_text(rel).unwrap_err().message,
+                read_text_capped(&root.join(rel), rel).unwrap_err().message
+            );
+        }
+        assert_eq!(idx.cached_bytes(), 0);
     }
 }

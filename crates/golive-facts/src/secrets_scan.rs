@@ -10,13 +10,13 @@
 //! comment without a reason does not allow anything and is itself reported.
 
 use crate::repo_index::{
-    FileKind, IndexedFile, MAX_READ_BYTES, RepoIndex, is_test_or_example_path,
+    FileKind, IndexedFile, MAX_READ_BYTES, ReadError, RepoIndex, is_test_or_example_path,
 };
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use golive_core::redact::{fingerprint, redact, shannon_bits_per_char};
 use golive_core::{Fact, FactError, Facts};
 use regex::Regex;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Which check reports a rule's hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -359,10 +359,16 @@ const SKIP_EXTENSIONS: &[&str] = &[
 
 /// Whether the scanner reads this file at all.
 pub fn scannable(f: &IndexedFile) -> bool {
-    if f.size > MAX_READ_BYTES || f.size == 0 || matches!(f.kind, FileKind::Lockfile(_)) {
+    f.size <= MAX_READ_BYTES && f.size > 0 && scannable_name(f.name(), f.kind)
+}
+
+/// The part of [`scannable`] decided by the name: the repository index reads these files
+/// during its walk.
+pub fn scannable_name(name: &str, kind: FileKind) -> bool {
+    if matches!(kind, FileKind::Lockfile(_)) {
         return false;
     }
-    let l = f.name().to_ascii_lowercase();
+    let l = name.to_ascii_lowercase();
     if l.ends_with(".min.js") || l.ends_with(".min.css") {
         return false;
     }
@@ -640,19 +646,14 @@ fn is_comment_only(line: &str) -> bool {
     .any(|p| t.starts_with(p))
 }
 
-/// Reads a file for the scanner: `None` for binary content; errors are skipped files.
-fn read_for_scan(index: &RepoIndex, rel: &str) -> Result<Option<String>, ()> {
-    let bytes = std::fs::read(index.abs(rel)).map_err(|_| ())?;
-    if bytes.len() as u64 > MAX_READ_BYTES {
-        return Err(());
+/// A file's text for the scanner, as the index read it: `None` for binary content; errors
+/// (too large, unreadable) are skipped files.
+fn read_for_scan(index: &RepoIndex, rel: &str) -> Result<Option<Arc<str>>, ()> {
+    match index.content(rel) {
+        Ok(text) => Ok(Some(text)),
+        Err(ReadError::Binary) => Ok(None),
+        Err(ReadError::TooLarge(_) | ReadError::Io(_)) => Err(()),
     }
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        return Ok(None);
-    }
-    Ok(Some(match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    }))
 }
 
 impl SecretScan {
