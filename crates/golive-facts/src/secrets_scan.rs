@@ -289,8 +289,10 @@ struct Compiled {
     ac: Option<AhoCorasick>,
     /// For each automaton pattern, the index of its rule.
     pattern_rule: Vec<usize>,
+    /// Compiled on a rule's first candidate line: most trees never meet most providers' keys,
+    /// and compiling every rule up front held every scanning thread at the first file.
     /// `None` for a rule whose pattern does not compile (a test proves none does).
-    regexes: Vec<Option<Regex>>,
+    regexes: Vec<OnceLock<Option<Regex>>>,
     allow: Option<AhoCorasick>,
 }
 
@@ -310,7 +312,7 @@ fn compiled() -> &'static Compiled {
             .match_kind(MatchKind::Standard)
             .build(&pats)
             .ok();
-        let regexes = RULES.iter().map(|r| Regex::new(r.pattern).ok()).collect();
+        let regexes = RULES.iter().map(|_| OnceLock::new()).collect();
         let allow = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .build(["golive:allow"])
@@ -429,21 +431,19 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
     };
     // (rule, offset) of every keyword: a rule's regex runs only on the lines that hold one
     // of its keywords (every rule matches within one line, keyword included).
-    let found: Vec<(usize, usize)> = ac
-        .find_overlapping_iter(text)
-        .filter_map(|m| {
-            c.pattern_rule
-                .get(m.pattern().as_usize())
-                .map(|&r| (r, m.start()))
-        })
-        .collect();
+    let rule_at = |m: aho_corasick::Match| {
+        c.pattern_rule
+            .get(m.pattern().as_usize())
+            .map(|&r| (r, m.start()))
+    };
+    let found: Vec<(usize, usize)> = ac.find_overlapping_iter(text).filter_map(rule_at).collect();
     let any = !found.is_empty();
     let has_allow = allow_ac.is_match(text);
     if !any && !has_allow {
         return (Vec::new(), Vec::new());
     }
     let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
         .collect();
     let line_of = |off: usize| -> usize { line_starts.partition_point(|&s| s <= off).max(1) };
     let line_text = |line: usize| -> &str {
@@ -517,7 +517,12 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
     targets.sort_unstable();
     targets.dedup();
     for (i, line) in targets {
-        let (Some(rule), Some(Some(re))) = (RULES.get(i), c.regexes.get(i)) else {
+        let (Some(rule), Some(Some(re))) = (
+            RULES.get(i),
+            c.regexes.get(i).map(|cell| {
+                cell.get_or_init(|| RULES.get(i).and_then(|r| Regex::new(r.pattern).ok()))
+            }),
+        ) else {
             continue;
         };
         for caps in re.captures_iter(line_text(line)) {
