@@ -285,10 +285,18 @@ impl SecretScan {
     }
 }
 
+/// Matched with the rules' keywords, so that the scan finds allow comments in the same pass.
+const ALLOW_MARKER: &str = "golive:allow";
+
 struct Compiled {
+    /// Every keyword and [`ALLOW_MARKER`], ASCII case-insensitive, for the overlapping search
+    /// on candidate lines.
     ac: Option<AhoCorasick>,
-    /// For each automaton pattern, the index of its rule.
-    pattern_rule: Vec<usize>,
+    /// The same keywords, case-sensitive, over ASCII-lowercased text: Teddy's SIMD search,
+    /// which the case-insensitive automaton cannot use, finds the candidate lines.
+    lines: Option<aho_corasick::packed::Searcher>,
+    /// For each automaton pattern, the index of its rule (`None`: [`ALLOW_MARKER`]).
+    pattern_rule: Vec<Option<usize>>,
     /// Compiled on a rule's first candidate line: most trees never meet most providers' keys,
     /// and compiling every rule up front held every scanning thread at the first file.
     /// `None` for a rule whose pattern does not compile (a test proves none does).
@@ -304,21 +312,29 @@ fn compiled() -> &'static Compiled {
         for (i, r) in RULES.iter().enumerate() {
             for k in r.keywords {
                 pats.push(*k);
-                pattern_rule.push(i);
+                pattern_rule.push(Some(i));
             }
         }
+        pats.push(ALLOW_MARKER);
+        pattern_rule.push(None);
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&pats)
             .ok();
+        let lines = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(pats.iter().map(|p| p.to_ascii_lowercase()))
+            .build();
         let regexes = RULES.iter().map(|_| OnceLock::new()).collect();
         let allow = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .build(["golive:allow"])
+            .build([ALLOW_MARKER])
             .ok();
         Compiled {
             ac,
+            lines,
             pattern_rule,
             regexes,
             allow,
@@ -423,6 +439,12 @@ const WEAK_PASSWORDS: &[&str] = &[
     "123456",
 ];
 
+thread_local! {
+    /// The lowercased text of the file being scanned, kept between files: a fresh buffer per
+    /// file cost more in page faults than the search itself.
+    static LOWERED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Scans one file's text. `rel` names it in hits.
 pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>, Vec<BareAllow>) {
     let c = compiled();
@@ -430,49 +452,65 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
         return (Vec::new(), Vec::new());
     };
     // (rule, offset) of every keyword: a rule's regex runs only on the lines that hold one
-    // of its keywords (every rule matches within one line, keyword included).
-    let rule_at = |m: aho_corasick::Match| {
-        c.pattern_rule
-            .get(m.pattern().as_usize())
-            .map(|&r| (r, m.start()))
-    };
-    // The overlapping search (every keyword, so every rule) is several times slower than the
-    // automaton's plain search, which skips ahead with its prefilter: the plain search finds
-    // the lines holding any keyword (a match never spans lines, and each such line yields at
-    // least one), and the overlapping search runs on those lines only.
+    // of its keywords (every rule matches within one line, keyword included). A line holds a
+    // keyword when its lowercased text holds the lowercase keyword; on those lines only, the
+    // overlapping search lists every keyword, so every rule.
     let bytes = text.as_bytes();
     let mut found: Vec<(usize, usize)> = Vec::new();
-    let mut from = 0;
-    while from < text.len() {
-        let Some(m) = ac.find(aho_corasick::Input::new(text).span(from..text.len())) else {
-            break;
-        };
-        let start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &bytes[m.start()..]).map_or(text.len(), |i| m.start() + i);
-        found.extend(
-            ac.find_overlapping_iter(&text[start..end])
-                .filter_map(rule_at)
-                .map(|(r, off)| (r, start + off)),
-        );
-        from = end + 1;
+    let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
+    let mut has_allow = false;
+    let mut on_line = |line: usize, start: usize, end: usize| {
+        let before = found.len();
+        for m in ac.find_overlapping_iter(&bytes[start..end]) {
+            match c.pattern_rule.get(m.pattern().as_usize()) {
+                Some(Some(r)) => found.push((*r, line)),
+                Some(None) => has_allow = true,
+                None => {}
+            }
+        }
+        if found.len() > before {
+            candidates.push((line, start, end));
+        }
+    };
+    match &c.lines {
+        Some(lines) => LOWERED.with_borrow_mut(|lower| {
+            lower.clear();
+            lower.extend(bytes.iter().map(u8::to_ascii_lowercase));
+            let (mut from, mut line, mut counted) = (0, 1, 0);
+            while from < lower.len() {
+                let Some(m) =
+                    lines.find_in(&lower[..], aho_corasick::Span::from(from..lower.len()))
+                else {
+                    break;
+                };
+                let start =
+                    memchr::memrchr(b'\n', &lower[from..m.start()]).map_or(from, |i| from + i + 1);
+                let end = memchr::memchr(b'\n', &lower[m.start()..])
+                    .map_or(lower.len(), |i| m.start() + i);
+                line += memchr::memchr_iter(b'\n', &lower[counted..start]).count();
+                counted = start;
+                on_line(line, start, end);
+                from = end + 1;
+            }
+        }),
+        None => {
+            let mut start = 0;
+            for (n, l) in text.split('\n').enumerate() {
+                on_line(n + 1, start, start + l.len());
+                start += l.len() + 1;
+            }
+        }
     }
-    let any = !found.is_empty();
-    let has_allow = allow_ac.is_match(text);
-    if !any && !has_allow {
+    if found.is_empty() && !has_allow {
         return (Vec::new(), Vec::new());
     }
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-        .collect();
-    let line_of = |off: usize| -> usize { line_starts.partition_point(|&s| s <= off).max(1) };
-    let line_text = |line: usize| -> &str {
-        let start = line_starts.get(line - 1).copied().unwrap_or(0);
-        let end = line_starts
-            .get(line)
-            .map(|e| e.saturating_sub(1))
-            .unwrap_or(text.len());
-        text.get(start..end.max(start)).unwrap_or("")
+    let lines = ScanLines {
+        text,
+        candidates,
+        starts: std::cell::OnceCell::new(),
     };
+    let line_of = |off: usize| lines.line_of(off);
+    let line_text = |line: usize| lines.text(line);
     let mut bare = Vec::new();
     let mut allows: Vec<(usize, Option<String>)> = Vec::new();
     if has_allow {
@@ -491,10 +529,7 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
             // Documentation shows the syntax; it has nothing to allow.
             if reason.is_none()
                 && context != FileContext::Docs
-                && is_allow_directive(
-                    line_text(line),
-                    m.start() - line_starts.get(line - 1).copied().unwrap_or(0),
-                )
+                && is_allow_directive(line_text(line), m.start() - lines.start(line))
             {
                 bare.push(BareAllow {
                     file: rel.to_string(),
@@ -531,8 +566,7 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
         }
     };
     let mut hits: Vec<SecretHit> = Vec::new();
-    let mut targets: Vec<(usize, usize)> =
-        found.iter().map(|&(r, off)| (r, line_of(off))).collect();
+    let mut targets = found;
     targets.sort_unstable();
     targets.dedup();
     for (i, line) in targets {
@@ -553,7 +587,7 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
                 continue;
             }
             if rule.kind == SecretKind::PrivateKey && value.starts_with("-----BEGIN") {
-                let after = line_starts.get(line - 1).copied().unwrap_or(0) + m.end();
+                let after = lines.start(line) + m.end();
                 if !has_key_material(text.get(after..).unwrap_or("")) {
                     continue;
                 }
@@ -619,6 +653,54 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
     hits.retain(|h| !(h.kind == SecretKind::Generic && urls.contains(&h.line)));
     hits.sort_by_key(|h| (h.line, h.column));
     (hits, bare)
+}
+
+/// A file's lines, numbered from 1, for the few lines the scan reads: the lines holding a
+/// keyword are numbered during the keyword search; the start of every line is listed only
+/// when an allow comment or a Rust file needs other lines.
+struct ScanLines<'t> {
+    text: &'t str,
+    /// (line, start, end) of each line that holds a keyword, in order.
+    candidates: Vec<(usize, usize, usize)>,
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl ScanLines<'_> {
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
+    }
+
+    fn line_of(&self, off: usize) -> usize {
+        self.starts().partition_point(|&s| s <= off).max(1)
+    }
+
+    /// Byte range of a line, without its line feed.
+    fn span(&self, line: usize) -> (usize, usize) {
+        if let Ok(i) = self.candidates.binary_search_by_key(&line, |c| c.0) {
+            let (_, start, end) = self.candidates[i];
+            return (start, end);
+        }
+        let starts = self.starts();
+        let start = starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
+        let end = starts
+            .get(line)
+            .map(|e| e.saturating_sub(1))
+            .unwrap_or(self.text.len());
+        (start, end.max(start))
+    }
+
+    fn start(&self, line: usize) -> usize {
+        self.span(line).0
+    }
+
+    fn text(&self, line: usize) -> &str {
+        let (start, end) = self.span(line);
+        self.text.get(start..end).unwrap_or("")
+    }
 }
 
 /// Whether the `golive:allow` at byte `at` of `line` is a directive (in a comment) rather than a
