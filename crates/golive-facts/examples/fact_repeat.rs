@@ -1,7 +1,9 @@
 //! Times one static collector many times over the same repository index, so a change to that
 //! collector shows through the noise of a shared machine:
-//! `cargo run --release -p golive-facts --example fact_repeat -- TREE secrets|docs|manifests|filerefs|index [N]`.
-//! Prints the best and the median CPU time (user plus system, every thread) of N runs.
+//! `cargo run --release -p golive-facts --example fact_repeat -- TREE secrets|docs|manifests|filerefs|index|none [N]`.
+//! Prints the best and the median CPU time (user plus system, every thread) of N runs. On a
+//! noisy machine, count instructions instead: `valgrind --tool=cachegrind --cache-sim=no` with
+//! N=1, minus the same with `none`.
 
 use golive_facts::*;
 use std::path::Path;
@@ -21,7 +23,7 @@ fn cpu() -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(root), Some(which)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: fact_repeat TREE secrets|docs|manifests|filerefs|index [N]");
+        eprintln!("usage: fact_repeat TREE secrets|docs|manifests|filerefs|index|none [N]");
         std::process::exit(2);
     };
     let n: usize = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(15);
@@ -42,6 +44,8 @@ fn main() {
             "docs" => docs::RepoDocs::build(&index).docs.len(),
             "manifests" => manifests::Manifests::discover(&index, &[]).objects.len(),
             "filerefs" => file_refs::FileRefs::build(&index, Some(&docs)).refs.len(),
+            // The set-up alone (index and docs), to subtract from an instruction count.
+            "none" => 0,
             "index" => repo_index::RepoIndex::build(root).map_or(0, |i| i.files.len()),
             other => {
                 eprintln!("unknown collector {other}");

@@ -10,17 +10,44 @@ use std::sync::LazyLock;
 static PLACEHOLDER: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .build([
-            "todo",
-            "tbd",
-            "coming soon",
-            "to be written",
-            "lorem ipsum",
-            "fill in",
-            "placeholder",
-        ])
+        .build(PLACEHOLDER_WORDS)
         .ok()
 });
+
+const PLACEHOLDER_WORDS: [&str; 7] = [
+    "todo",
+    "tbd",
+    "coming soon",
+    "to be written",
+    "lorem ipsum",
+    "fill in",
+    "placeholder",
+];
+
+/// The placeholder words in lower case, for a case-sensitive search over lowercased text, which
+/// can use a SIMD prefilter that the case-insensitive automaton cannot.
+static PLACEHOLDER_LOWER: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(PLACEHOLDER_WORDS)
+        .ok()
+});
+
+thread_local! {
+    static LOWERED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether the document holds a placeholder word anywhere, in any case.
+fn mentions_placeholder(text: &str) -> bool {
+    let Some(ac) = PLACEHOLDER_LOWER.as_ref() else {
+        return true;
+    };
+    LOWERED.with_borrow_mut(|lower| {
+        lower.clear();
+        lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+        ac.is_match(&lower[..])
+    })
+}
 
 /// Read at most this many documents: enough for any real docs tree, bounded on a huge one.
 const MAX_DOCS: usize = 2000;
@@ -79,6 +106,10 @@ fn analyse_with_refs(rel: &str, text: &str, refs: bool) -> (Doc, Option<Vec<RawR
     let mut placeholder_words = 0usize;
     let lines = Lines::new(text);
     let mut file_refs = refs.then(MarkdownRefs::default);
+    // A text run borrowed from the document can hold a placeholder word only if the document
+    // does: most documents hold none, and one search over the document is much cheaper than
+    // one per run. Runs that the parser rewrote (entities, escapes) are always searched.
+    let doc_has_placeholder = mentions_placeholder(text);
     for (event, range) in Parser::new(text).into_offset_iter() {
         if let Some(r) = file_refs.as_mut() {
             r.event(&event, range.start, &lines);
@@ -116,7 +147,9 @@ fn analyse_with_refs(rel: &str, text: &str, refs: bool) -> (Doc, Option<Vec<RawR
                     if let Some(s) = sections.last_mut() {
                         s.words += n;
                     }
-                    if PLACEHOLDER.as_ref().is_some_and(|p| p.is_match(t.as_ref())) {
+                    let may_hold =
+                        doc_has_placeholder || !matches!(t, pulldown_cmark::CowStr::Borrowed(_));
+                    if may_hold && PLACEHOLDER.as_ref().is_some_and(|p| p.is_match(t.as_ref())) {
                         placeholder_words += n;
                     }
                 }
@@ -139,15 +172,13 @@ fn count_words(text: &str) -> usize {
     if !text.is_ascii() {
         return text.split_whitespace().count();
     }
-    let mut n = 0;
-    let mut in_word = false;
+    let mut n = 0usize;
+    let mut prev_space = true;
     for &b in text.as_bytes() {
         // ASCII's Unicode white space: tab, line feed, vertical tab, form feed, return, space.
-        let space = matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
-        if !space && !in_word {
-            n += 1;
-        }
-        in_word = !space;
+        let space = (b'\t'..=b'\r').contains(&b) | (b == b' ');
+        n += usize::from(prev_space & !space);
+        prev_space = space;
     }
     n
 }
@@ -228,6 +259,20 @@ mod tests {
             "\u{3000}wide\u{3000}",
         ] {
             assert_eq!(super::count_words(t), t.split_whitespace().count(), "{t:?}");
+        }
+        // Words across the 64-byte chunks the count works in.
+        for t in [
+            "word ".repeat(40),
+            format!("{} b", "a".repeat(64)),
+            format!("{}x y", " ".repeat(63)),
+            format!("{}x\ty", "z ".repeat(32)),
+            "ab".repeat(100),
+        ] {
+            assert_eq!(
+                super::count_words(&t),
+                t.split_whitespace().count(),
+                "{t:?}"
+            );
         }
     }
 

@@ -147,18 +147,32 @@ fn extension(name: &str) -> Option<&str> {
 /// Whether `token` is a repository-relative path that looks like a file (see the module doc).
 /// `strict` (inline code in prose) wants a known extension or name; commands accept any
 /// relative path with a `/`.
+/// Characters that a path golive resolves never holds (shell syntax, globs, URLs), as a table:
+/// this test runs on every code span of every document.
+const NOT_IN_PATHS: [bool; 256] = {
+    let mut t = [false; 256];
+    let chars = b"$*?[]{}`%<>:=|\"' \\!&;(),";
+    let mut i = 0;
+    while i < chars.len() {
+        t[chars[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 pub fn looks_like_repo_file(token: &str, strict: bool) -> bool {
     let t = token.trim_end_matches([',', ';', ')', '.']);
     if t.is_empty()
         || t.len() > 300
         || t.starts_with(['/', '-', '~', '#', '@'])
-        || t.contains([
-            '$', '*', '?', '[', ']', '{', '}', '`', '%', '<', '>', ':', '=', '|', '"', '\'', ' ',
-            '\\', '!', '&', ';', '(', ')', ',',
-        ])
+        || t.bytes().any(|b| NOT_IN_PATHS[usize::from(b)])
         || t.contains("...")
         || t.ends_with('/')
     {
+        return false;
+    }
+    // Every test below only refuses, and a bare name in prose is refused at the end.
+    if strict && !t.contains('/') {
         return false;
     }
     let parts: Vec<&str> = t.split('/').collect();
@@ -276,7 +290,11 @@ const INTERPRETERS: &[&str] = &[
 /// The files a shell command line runs or sources: the command itself when it is a relative
 /// path, or the first operand of an interpreter (`bash x.sh`, `source x`, `. x`).
 pub fn command_refs(line: &str) -> Vec<String> {
-    let words = shell_words(line);
+    command_refs_of_words(&shell_words(line))
+}
+
+/// [`command_refs`] of a line already split by [`shell_words`].
+fn command_refs_of_words(words: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -402,7 +420,11 @@ pub fn shell_refs(text: &str) -> Vec<RawRef> {
 /// statically (a variable, `cd -`, home), `Some(Some(dir))` for a literal directory, `None`
 /// when the line does not change directory.
 fn cd_of(line: &str) -> Option<Option<String>> {
-    let words = shell_words(line);
+    cd_of_words(&shell_words(line))
+}
+
+/// [`cd_of`] of a line already split by [`shell_words`].
+fn cd_of_words(words: &[String]) -> Option<Option<String>> {
     let mut at_start = true;
     let mut found = None;
     for (i, w) in words.iter().enumerate() {
@@ -579,10 +601,26 @@ impl MarkdownRefs {
                     } else {
                         l.trim_start().strip_prefix("$ ").unwrap_or(l)
                     };
-                    if let Some(c) = cd_of(cmd) {
+                    // Both need the line's words; neither can find anything without a `cd`,
+                    // and a command is kept only with a `/` in it (`prose_command`).
+                    // (`c\d` is `cd` to the shell.)
+                    let has_cd = memchr::memmem::find(cmd.as_bytes(), b"cd").is_some()
+                        || memchr::memchr(b'\\', cmd.as_bytes()).is_some();
+                    let has_slash = memchr::memchr(b'/', cmd.as_bytes()).is_some();
+                    if !has_cd && !has_slash {
+                        continue;
+                    }
+                    let words = shell_words(cmd);
+                    if has_cd && let Some(c) = cd_of_words(&words) {
                         self.cwd = c;
                     }
-                    for r in command_refs(cmd).into_iter().filter(|r| prose_command(r)) {
+                    if !has_slash {
+                        continue;
+                    }
+                    for r in command_refs_of_words(&words)
+                        .into_iter()
+                        .filter(|r| prose_command(r))
+                    {
                         self.out.push(RawRef {
                             line: first + k as u32,
                             written: r,

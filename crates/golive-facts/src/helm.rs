@@ -387,6 +387,10 @@ fn eval_pipeline<'a>(
     cx: &'a HelmContext,
     dot: Option<&Term<'a>>,
 ) -> (Term<'a>, Option<usize>) {
+    // Most actions are one stage (`.Values.image.tag`).
+    if memchr::memchr(b'|', expr.as_bytes()).is_none() {
+        return (eval(expr, cx, dot), None);
+    }
     let mut stages = split_pipeline(expr).into_iter();
     let first = stages.next().unwrap_or_default();
     let mut term = eval(first, cx, dot);
@@ -482,7 +486,10 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
     let expr = expr.trim();
     // Each recursion strips a parenthesis or splits the expression, so nesting bounds the
     // depth: refuse deep nesting and huge actions instead of risking the stack.
-    if expr.len() > 4096 || expr.bytes().filter(|&b| b == b'(').count() > 32 {
+    if expr.len() > 4096
+        || memchr::memchr(b'(', expr.as_bytes()).is_some()
+            && memchr::memchr_iter(b'(', expr.as_bytes()).count() > 32
+    {
         return Term::Unknown;
     }
     let expr = expr
@@ -490,11 +497,15 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
         .and_then(|e| e.strip_suffix(')'))
         .unwrap_or(expr)
         .trim();
-    if expr.contains('|') && split_pipeline(expr).len() > 1 {
+    if memchr::memchr(b'|', expr.as_bytes()).is_some() && split_pipeline(expr).len() > 1 {
         return eval_pipeline(expr, cx, dot).0;
     }
-    // Most terms are one word (`.Values.image.tag`): no need to split them.
-    let words = if expr.contains(|c: char| c.is_whitespace() || c == '"') {
+    // Most terms are one word (`.Values.image.tag`): no need to split them. Any byte past
+    // ASCII may be Unicode white space, which splits words too.
+    let words = if expr
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b == b'"' || b == 0x0b || b >= 0x80)
+    {
         tokenize(expr)
     } else {
         Vec::new()
@@ -553,7 +564,12 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
     if let Some(lit) = expr.strip_prefix('"').and_then(|e| e.strip_suffix('"')) {
         return Term::Text(lit.to_string());
     }
-    if expr == "true" || expr == "false" || expr.parse::<f64>().is_ok() {
+    // What `f64::from_str` accepts starts with a sign, a digit, a dot, `inf` or `nan`.
+    let numeric_start = expr
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b"+-.iInN".contains(&b));
+    if expr == "true" || expr == "false" || numeric_start && expr.parse::<f64>().is_ok() {
         return Term::Text(if expr == "false" {
             String::new()
         } else {
