@@ -235,13 +235,13 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
                     }
                 }
                 let Some(start) = find_pair(rest, b"{{") else {
-                    if !rest.trim().is_empty() {
+                    if !trim_ws(rest).is_empty() {
                         only_actions = false;
                     }
                     rendered.push_str(rest);
                     break;
                 };
-                if !rest[..start].trim().is_empty() {
+                if !trim_ws(&rest[..start]).is_empty() {
                     only_actions = false;
                 }
                 rendered.push_str(&rest[..start]);
@@ -259,13 +259,10 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
                     only_actions = false;
                     break;
                 };
-                let action = after[..end]
-                    .trim_start_matches('-')
-                    .trim_end_matches('-')
-                    .trim();
+                let action = trim_ws(after[..end].trim_start_matches('-').trim_end_matches('-'));
                 rest = &after[end + 2..];
                 let word = action.split_whitespace().next().unwrap_or("");
-                let arg = action[word.len()..].trim();
+                let arg = trim_ws(&action[word.len()..]);
                 match word {
                     "if" | "with" | "range" => {
                         let parent_active = stack.active();
@@ -355,12 +352,12 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
                         _ => {}
                     },
                     None => {
-                        if rendered.trim() == UNRESOLVED {
+                        if trim_ws(&rendered) == UNRESOLVED {
                             let ind = line.len() - line.trim_start().len();
                             out.push_str(&" ".repeat(ind));
                             out.push_str(UNRESOLVED);
                             out.push_str(": true");
-                        } else if !rendered.trim().is_empty() {
+                        } else if !trim_ws(&rendered).is_empty() {
                             out.push_str(&rendered);
                         }
                     }
@@ -433,18 +430,45 @@ fn split_pipeline(expr: &str) -> Vec<&str> {
         match b {
             b'"' => quote = !quote,
             b'|' if !quote => {
-                parts.push(expr[start..i].trim());
+                parts.push(trim_ws(&expr[start..i]));
                 start = i + 1;
             }
             _ => {}
         }
     }
-    parts.push(expr[start..].trim());
+    parts.push(trim_ws(&expr[start..]));
     parts
 }
 
 /// The words of a term, split at whitespace outside string literals (which keep their quotes).
 fn tokenize(s: &str) -> Vec<&str> {
+    if !s.is_ascii() {
+        return tokenize_chars(s);
+    }
+    // The same split a byte at a time: every action is tokenised, and nearly all are ASCII.
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut quote = false;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b == b'"' {
+            quote = !quote;
+        }
+        if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') && !quote {
+            if let Some(st) = start.take() {
+                out.push(&s[st..i]);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(st) = start {
+        out.push(&s[st..]);
+    }
+    out
+}
+
+/// [`tokenize`] for text with characters past ASCII, which may be white space.
+fn tokenize_chars(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut quote = false;
@@ -466,6 +490,21 @@ fn tokenize(s: &str) -> Vec<&str> {
     out
 }
 
+/// `str::trim`, without decoding characters when both ends are ASCII (nearly always): the
+/// approximation trims every action and line it reads.
+fn trim_ws(s: &str) -> &str {
+    // ASCII's Unicode white space: tab, line feed, vertical tab, form feed, return, space.
+    let ws = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+    let b = s.as_bytes();
+    let start = b.iter().position(|c| !ws(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !ws(c)).map_or(start, |i| i + 1);
+    // Other white space is not ASCII: let `str::trim` decide at a non-ASCII end.
+    if b.get(start).is_some_and(|&c| c >= 0x80) || end > 0 && b[end - 1] >= 0x80 {
+        return s[start..end].trim();
+    }
+    &s[start..end]
+}
+
 /// Where `{{`, `}}` or `*/` starts: a two-byte search without the set-up cost of a general
 /// substring searcher, which dominated on templates with many short actions.
 fn find_pair(s: &str, pair: &[u8; 2]) -> Option<usize> {
@@ -483,7 +522,7 @@ fn find_pair(s: &str, pair: &[u8; 2]) -> Option<usize> {
 
 /// Evaluates one term or a simple function call (`not x`, `and x y`, `or x y`, `eq x y`).
 fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a> {
-    let expr = expr.trim();
+    let expr = trim_ws(expr);
     // Each recursion strips a parenthesis or splits the expression, so nesting bounds the
     // depth: refuse deep nesting and huge actions instead of risking the stack.
     if expr.len() > 4096
@@ -640,6 +679,39 @@ pub fn merge_values(base: &mut Node, over: &Node) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tokenize_splits_as_before() {
+        for t in [
+            "",
+            "a",
+            " include \"x y\" . ",
+            "default \"a\\tb\" .Values.x",
+            "a\x0bb\u{a0}c é",
+        ] {
+            assert_eq!(super::tokenize(t), super::tokenize_chars(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn trim_ws_is_str_trim() {
+        for t in [
+            "",
+            " ",
+            "a",
+            " a b ",
+            "\t\x0b\x0c\r\n x \n",
+            "\u{a0}x\u{2003}",
+            " \u{85}",
+            "é ",
+            " é",
+            "\u{3000}",
+            "x\u{a0} ",
+            "- .Values.x -",
+        ] {
+            assert_eq!(super::trim_ws(t), t.trim(), "{t:?}");
+        }
+    }
+
     #[test]
     fn deep_nesting_renders_in_linear_time_and_keeps_its_meaning() {
         // Found by fuzzing: every line walked every open block (fuzz/regressions/helm_render).
