@@ -442,41 +442,35 @@ fn split_pipeline(expr: &str) -> Vec<&str> {
 
 /// The words of a term, split at whitespace outside string literals (which keep their quotes).
 fn tokenize(s: &str) -> Vec<&str> {
-    if !s.is_ascii() {
-        return tokenize_chars(s);
+    // Nearly every action is ASCII: read it a byte at a time, without decoding characters.
+    if s.is_ascii() {
+        let ws = |b: u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+        split_words(s, s.bytes().enumerate().map(|(i, b)| (i, b == b'"', ws(b))))
+    } else {
+        tokenize_chars(s)
     }
-    // The same split a byte at a time: every action is tokenised, and nearly all are ASCII.
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut quote = false;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        if b == b'"' {
-            quote = !quote;
-        }
-        if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') && !quote {
-            if let Some(st) = start.take() {
-                out.push(&s[st..i]);
-            }
-        } else if start.is_none() {
-            start = Some(i);
-        }
-    }
-    if let Some(st) = start {
-        out.push(&s[st..]);
-    }
-    out
 }
 
 /// [`tokenize`] for text with characters past ASCII, which may be white space.
 fn tokenize_chars(s: &str) -> Vec<&str> {
+    split_words(
+        s,
+        s.char_indices()
+            .map(|(i, c)| (i, c == '"', c.is_whitespace())),
+    )
+}
+
+/// Splits `s` at white space outside quotes, given each character's offset and whether it is
+/// a quote or white space.
+fn split_words(s: &str, chars: impl Iterator<Item = (usize, bool, bool)>) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut quote = false;
-    for (i, c) in s.char_indices() {
-        if c == '"' {
+    for (i, is_quote, is_space) in chars {
+        if is_quote {
             quote = !quote;
         }
-        if c.is_whitespace() && !quote {
+        if is_space && !quote {
             if let Some(st) = start.take() {
                 out.push(&s[st..i]);
             }
