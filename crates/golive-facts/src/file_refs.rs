@@ -144,9 +144,6 @@ fn extension(name: &str) -> Option<&str> {
     }
 }
 
-/// Whether `token` is a repository-relative path that looks like a file (see the module doc).
-/// `strict` (inline code in prose) wants a known extension or name; commands accept any
-/// relative path with a `/`.
 /// Characters that a path golive resolves never holds (shell syntax, globs, URLs), as a table:
 /// this test runs on every code span of every document.
 const NOT_IN_PATHS: [bool; 256] = {
@@ -160,6 +157,9 @@ const NOT_IN_PATHS: [bool; 256] = {
     t
 };
 
+/// Whether `token` is a repository-relative path that looks like a file (see the module doc).
+/// `strict` (inline code in prose) wants a known extension or name; commands accept any
+/// relative path with a `/`.
 pub fn looks_like_repo_file(token: &str, strict: bool) -> bool {
     let t = token.trim_end_matches([',', ';', ')', '.']);
     if t.is_empty()
