@@ -33,20 +33,12 @@ static PLACEHOLDER_LOWER: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock
         .ok()
 });
 
-thread_local! {
-    static LOWERED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// Whether the document holds a placeholder word anywhere, in any case.
 fn mentions_placeholder(text: &str) -> bool {
     let Some(ac) = PLACEHOLDER_LOWER.as_ref() else {
         return true;
     };
-    LOWERED.with_borrow_mut(|lower| {
-        lower.clear();
-        lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
-        ac.is_match(&lower[..])
-    })
+    crate::ascii_text::with_lowercase(text, |lower| ac.is_match(lower))
 }
 
 /// Read at most this many documents: enough for any real docs tree, bounded on a huge one.
@@ -175,8 +167,7 @@ fn count_words(text: &str) -> usize {
     let mut n = 0usize;
     let mut prev_space = true;
     for &b in text.as_bytes() {
-        // ASCII's Unicode white space: tab, line feed, vertical tab, form feed, return, space.
-        let space = (b'\t'..=b'\r').contains(&b) | (b == b' ');
+        let space = crate::ascii_text::is_space(b);
         n += usize::from(prev_space & !space);
         prev_space = space;
     }
@@ -260,7 +251,7 @@ mod tests {
         ] {
             assert_eq!(super::count_words(t), t.split_whitespace().count(), "{t:?}");
         }
-        // Words across the 64-byte chunks the count works in.
+        // Long runs, words at every position.
         for t in [
             "word ".repeat(40),
             format!("{} b", "a".repeat(64)),

@@ -444,7 +444,7 @@ fn split_pipeline(expr: &str) -> Vec<&str> {
 fn tokenize(s: &str) -> Vec<&str> {
     // Nearly every action is ASCII: read it a byte at a time, without decoding characters.
     if s.is_ascii() {
-        let ws = |b: u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+        let ws = crate::ascii_text::is_space;
         split_words(s, s.bytes().enumerate().map(|(i, b)| (i, b == b'"', ws(b))))
     } else {
         tokenize_chars(s)
@@ -487,8 +487,7 @@ fn split_words(s: &str, chars: impl Iterator<Item = (usize, bool, bool)>) -> Vec
 /// `str::trim`, without decoding characters when both ends are ASCII (nearly always): the
 /// approximation trims every action and line it reads.
 fn trim_ws(s: &str) -> &str {
-    // ASCII's Unicode white space: tab, line feed, vertical tab, form feed, return, space.
-    let ws = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+    let ws = |b: &u8| crate::ascii_text::is_space(*b);
     let b = s.as_bytes();
     let start = b.iter().position(|c| !ws(c)).unwrap_or(b.len());
     let end = b.iter().rposition(|c| !ws(c)).map_or(start, |i| i + 1);
@@ -519,17 +518,14 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
     let expr = trim_ws(expr);
     // Each recursion strips a parenthesis or splits the expression, so nesting bounds the
     // depth: refuse deep nesting and huge actions instead of risking the stack.
-    if expr.len() > 4096
-        || memchr::memchr(b'(', expr.as_bytes()).is_some()
-            && memchr::memchr_iter(b'(', expr.as_bytes()).count() > 32
-    {
+    if expr.len() > 4096 || memchr::memchr_iter(b'(', expr.as_bytes()).count() > 32 {
         return Term::Unknown;
     }
     let expr = expr
         .strip_prefix('(')
         .and_then(|e| e.strip_suffix(')'))
-        .unwrap_or(expr)
-        .trim();
+        .unwrap_or(expr);
+    let expr = trim_ws(expr);
     if memchr::memchr(b'|', expr.as_bytes()).is_some() && split_pipeline(expr).len() > 1 {
         return eval_pipeline(expr, cx, dot).0;
     }
@@ -537,7 +533,7 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
     // ASCII may be Unicode white space, which splits words too.
     let words = if expr
         .bytes()
-        .any(|b| b.is_ascii_whitespace() || b == b'"' || b == 0x0b || b >= 0x80)
+        .any(|b| crate::ascii_text::is_space(b) || b == b'"' || b >= 0x80)
     {
         tokenize(expr)
     } else {

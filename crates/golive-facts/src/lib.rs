@@ -1,6 +1,7 @@
 //! Collectors: they observe the world and return typed facts, never a verdict.
 
 pub mod alembic;
+mod ascii_text;
 pub mod ci;
 pub mod commands;
 pub mod compose;

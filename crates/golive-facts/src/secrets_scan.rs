@@ -301,7 +301,6 @@ struct Compiled {
     /// and compiling every rule up front held every scanning thread at the first file.
     /// `None` for a rule whose pattern does not compile (a test proves none does).
     regexes: Vec<OnceLock<Option<Regex>>>,
-    allow: Option<AhoCorasick>,
 }
 
 fn compiled() -> &'static Compiled {
@@ -328,16 +327,11 @@ fn compiled() -> &'static Compiled {
             .extend(pats.iter().map(|p| p.to_ascii_lowercase()))
             .build();
         let regexes = RULES.iter().map(|_| OnceLock::new()).collect();
-        let allow = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build([ALLOW_MARKER])
-            .ok();
         Compiled {
             ac,
             lines,
             pattern_rule,
             regexes,
-            allow,
         }
     })
 }
@@ -439,16 +433,10 @@ const WEAK_PASSWORDS: &[&str] = &[
     "123456",
 ];
 
-thread_local! {
-    /// The lowercased text of the file being scanned, kept between files: a fresh buffer per
-    /// file cost more in page faults than the search itself.
-    static LOWERED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// Scans one file's text. `rel` names it in hits.
 pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>, Vec<BareAllow>) {
     let c = compiled();
-    let (Some(ac), Some(allow_ac)) = (&c.ac, &c.allow) else {
+    let Some(ac) = &c.ac else {
         return (Vec::new(), Vec::new());
     };
     // (rule, offset) of every keyword: a rule's regex runs only on the lines that hold one
@@ -458,13 +446,14 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
     let bytes = text.as_bytes();
     let mut found: Vec<(usize, usize)> = Vec::new();
     let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
-    let mut has_allow = false;
+    // (line, offset) of each `golive:allow`.
+    let mut allow_at: Vec<(usize, usize)> = Vec::new();
     let mut on_line = |line: usize, start: usize, end: usize| {
         let before = found.len();
         for m in ac.find_overlapping_iter(&bytes[start..end]) {
             match c.pattern_rule.get(m.pattern().as_usize()) {
                 Some(Some(r)) => found.push((*r, line)),
-                Some(None) => has_allow = true,
+                Some(None) => allow_at.push((line, start + m.start())),
                 None => {}
             }
         }
@@ -473,13 +462,10 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
         }
     };
     match &c.lines {
-        Some(lines) => LOWERED.with_borrow_mut(|lower| {
-            lower.clear();
-            lower.extend(bytes.iter().map(u8::to_ascii_lowercase));
+        Some(lines) => crate::ascii_text::with_lowercase(text, |lower| {
             let (mut from, mut line, mut counted) = (0, 1, 0);
             while from < lower.len() {
-                let Some(m) =
-                    lines.find_in(&lower[..], aho_corasick::Span::from(from..lower.len()))
+                let Some(m) = lines.find_in(lower, aho_corasick::Span::from(from..lower.len()))
                 else {
                     break;
                 };
@@ -501,7 +487,7 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
             }
         }
     }
-    if found.is_empty() && !has_allow {
+    if found.is_empty() && allow_at.is_empty() {
         return (Vec::new(), Vec::new());
     }
     let lines = ScanLines {
@@ -513,31 +499,28 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
     let line_text = |line: usize| lines.text(line);
     let mut bare = Vec::new();
     let mut allows: Vec<(usize, Option<String>)> = Vec::new();
-    if has_allow {
-        for m in allow_ac.find_iter(text) {
-            let line = line_of(m.start());
-            let after = text.get(m.end()..).unwrap_or("");
-            let reason = after.lines().next().unwrap_or("");
-            let reason = reason
-                .trim_start_matches([':', '=', '-', ' ', '(', '\t'])
-                .trim_end_matches([
-                    '*', '/', '>', ')', '#', '}', '-', ' ', '"', '\'', '\t', '\r',
-                ])
-                .trim();
-            let reason = (reason.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
-                .then(|| reason.chars().take(200).collect::<String>());
-            // Documentation shows the syntax; it has nothing to allow.
-            if reason.is_none()
-                && context != FileContext::Docs
-                && is_allow_directive(line_text(line), m.start() - lines.start(line))
-            {
-                bare.push(BareAllow {
-                    file: rel.to_string(),
-                    line: line as u32,
-                });
-            }
-            allows.push((line, reason));
+    for &(line, at) in &allow_at {
+        let after = text.get(at + ALLOW_MARKER.len()..).unwrap_or("");
+        let reason = after.lines().next().unwrap_or("");
+        let reason = reason
+            .trim_start_matches([':', '=', '-', ' ', '(', '\t'])
+            .trim_end_matches([
+                '*', '/', '>', ')', '#', '}', '-', ' ', '"', '\'', '\t', '\r',
+            ])
+            .trim();
+        let reason = (reason.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
+            .then(|| reason.chars().take(200).collect::<String>());
+        // Documentation shows the syntax; it has nothing to allow.
+        if reason.is_none()
+            && context != FileContext::Docs
+            && is_allow_directive(line_text(line), at - lines.start(line))
+        {
+            bare.push(BareAllow {
+                file: rel.to_string(),
+                line: line as u32,
+            });
         }
+        allows.push((line, reason));
     }
     // Rust keeps unit tests in the source file: from `#[cfg(test)]` on, it is test code.
     let is_rust = rel.ends_with(".rs");
@@ -914,6 +897,14 @@ mod tests {
             0
         );
         assert_eq!(bare("; golive:allow\n", FileContext::Code), 1);
+        // Any case, several per file, found by the keyword search itself.
+        assert_eq!(
+            bare(
+                "# GoLive:Allow\nx = 1\n// golive:allow\n",
+                FileContext::Code
+            ),
+            2
+        );
     }
 
     #[test]
