@@ -8,14 +8,9 @@ use golive_core::{Fact, Facts, RunEnv};
 use golive_facts::*;
 use std::time::Instant;
 
-/// User plus system CPU seconds of the whole process so far (every thread).
-fn cpu() -> f64 {
-    // SAFETY: getrusage writes into the zeroed struct we pass and reads nothing else.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
-    let s = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    s(u.ru_utime) + s(u.ru_stime)
-}
+#[path = "support/cpu.rs"]
+mod support_cpu;
+use support_cpu::cpu;
 
 async fn time<T: Fact>(facts: &Facts, name: &str) {
     let t = Instant::now();
