@@ -1131,7 +1131,7 @@ impl ComposeFiles {
                     out.mounted_configs.insert(r.rel.clone(), t.to_string());
                 }
                 PathState::File
-            } else if crate::dockerfile::is_gitignored(&index.root, &r.rel) {
+            } else if index.is_gitignored(&r.rel) {
                 PathState::MissingIgnored
             } else {
                 PathState::Missing

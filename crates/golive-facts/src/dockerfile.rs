@@ -1012,33 +1012,6 @@ impl Ignore {
     }
 }
 
-/// Whether `rel` is ignored by the root `.gitignore` or one in a directory on its way.
-pub fn is_gitignored(root: &std::path::Path, rel: &str) -> bool {
-    let mut b = ignore::gitignore::GitignoreBuilder::new(root);
-    let _ = b.add(root.join(".gitignore"));
-    let mut dir = String::new();
-    for part in rel
-        .split('/')
-        .collect::<Vec<_>>()
-        .iter()
-        .rev()
-        .skip(1)
-        .rev()
-    {
-        dir = join_rel(&dir, part);
-        let gi = root.join(&dir).join(".gitignore");
-        if gi.is_file() {
-            let _ = b.add(gi);
-        }
-    }
-    match b.build() {
-        Ok(g) => g
-            .matched_path_or_any_parents(root.join(rel), false)
-            .is_ignore(),
-        Err(_) => false,
-    }
-}
-
 fn source_status(index: &RepoIndex, context: &str, src: &str) -> SourceStatus {
     if src.contains('$') {
         return SourceStatus::Unknown(format!("{src} uses a variable"));
@@ -1069,7 +1042,7 @@ fn source_status(index: &RepoIndex, context: &str, src: &str) -> SourceStatus {
     }
     if root.join(&rel).exists() {
         SourceStatus::Exists
-    } else if is_gitignored(root, &rel) {
+    } else if index.is_gitignored(&rel) {
         SourceStatus::Generated
     } else {
         SourceStatus::Missing
@@ -1252,7 +1225,7 @@ impl BuildInputs {
                     .any(|x| x.rel.starts_with(&prefix) && x.name() == name);
                 let status = if found {
                     SourceStatus::Exists
-                } else if is_gitignored(root, &join_rel(&context, &first)) {
+                } else if index.is_gitignored(&join_rel(&context, &first)) {
                     SourceStatus::Generated
                 } else {
                     SourceStatus::Missing

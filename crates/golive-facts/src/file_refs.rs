@@ -921,10 +921,7 @@ impl FileRefs {
                 };
                 let state = if places.iter().any(|p| exists(index, p)) {
                     RefState::Exists
-                } else if places
-                    .iter()
-                    .any(|p| crate::dockerfile::is_gitignored(&index.root, p))
-                {
+                } else if places.iter().any(|p| index.is_gitignored(p)) {
                     RefState::MissingIgnored
                 } else {
                     RefState::Missing

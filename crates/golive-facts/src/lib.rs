@@ -14,6 +14,7 @@ pub mod env_reads;
 pub mod envfile;
 pub mod file_refs;
 pub mod git;
+pub mod gitignored;
 pub mod helm;
 pub mod http;
 pub mod infra_http;

@@ -163,6 +163,7 @@ pub struct RepoIndex {
     /// Parallel to `files`: each file is read once, during the walk, and every collector
     /// shares that text instead of opening the file again.
     contents: Vec<Content>,
+    ignore_rules: crate::gitignored::IgnoreRules,
 }
 
 impl RepoIndex {
@@ -251,6 +252,7 @@ impl RepoIndex {
             truncated: truncated.into_inner(),
             walk_errors: errors.into_inner().unwrap_or_else(|p| p.into_inner()),
             contents,
+            ignore_rules: Default::default(),
         })
     }
 
@@ -285,6 +287,12 @@ impl RepoIndex {
                 read_open_file(&mut file, None).map(Arc::from)
             }
         }
+    }
+
+    /// Whether `rel`, which the index need not hold, is git-ignored (a generated or local
+    /// file): see [`crate::gitignored`].
+    pub fn is_gitignored(&self, rel: &str) -> bool {
+        self.ignore_rules.is_ignored(&self.root, rel)
     }
 
     /// [`RepoIndex::content`] with the error every collector reports.
@@ -371,7 +379,14 @@ fn read_open_file(file: &mut std::fs::File, len: Option<u64>) -> Result<String, 
         return Err(ReadError::TooLarge(len));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
-    file.read_to_end(&mut bytes).map_err(io)?;
+    // Through `take`: `File::read_to_end` would ask the size again (an fstat and an lseek per
+    // file), and the bound also holds for a file that grew since its size was taken.
+    file.take(MAX_READ_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_READ_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err(ReadError::Binary);
     }

@@ -60,6 +60,72 @@ pub struct Rule {
     /// Minimum Shannon entropy of the secret, in bits per character.
     pub min_entropy: Option<f64>,
     pub confidence: Confidence,
+    /// What a line must hold for `pattern` to match in it, tested before the regex runs.
+    pub line_needs: LineNeeds,
+}
+
+/// A condition that every line the rule's regex matches meets, cheap to test on bytes: most
+/// lines that hold a keyword (`secret`, `://`) hold no value the regex could match, and the
+/// regex costs far more than this scan. A test checks, on random lines, that the regex never
+/// matches where the condition fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineNeeds {
+    Nothing,
+    /// This byte somewhere on the line.
+    Byte(u8),
+    /// A run of at least this many key bytes: `[A-Za-z0-9/+]`, or any non-ASCII byte, since a
+    /// case-insensitive class also matches `ſ` and `K` (Kelvin sign).
+    KeyRun(usize),
+    /// A quote, then at least this many value bytes, then a quote: the quoted literal of a
+    /// generic assignment (`[A-Za-z0-9+/=_\-.~!@#%^&*]`, or any non-ASCII byte).
+    QuotedValue(usize),
+}
+
+impl LineNeeds {
+    pub fn met_by(self, line: &[u8]) -> bool {
+        match self {
+            LineNeeds::Nothing => true,
+            LineNeeds::Byte(b) => memchr::memchr(b, line).is_some(),
+            LineNeeds::KeyRun(min) => {
+                let mut run = 0;
+                for &b in line {
+                    if b.is_ascii_alphanumeric() || b == b'/' || b == b'+' || b >= 0x80 {
+                        run += 1;
+                        if run >= min {
+                            return true;
+                        }
+                    } else {
+                        run = 0;
+                    }
+                }
+                false
+            }
+            LineNeeds::QuotedValue(min) => {
+                let is_quote = |b: u8| matches!(b, b'\'' | b'"' | b'`');
+                // Bytes of value since the last quote; `None` before the first quote.
+                let mut run: Option<usize> = None;
+                for &b in line {
+                    if is_quote(b) {
+                        if run.is_some_and(|n| n >= min) {
+                            return true;
+                        }
+                        run = Some(0);
+                    } else if let Some(n) = run.as_mut() {
+                        if is_value_byte(b) {
+                            *n += 1;
+                        } else {
+                            run = None;
+                        }
+                    }
+                }
+                false
+            }
+        }
+    }
+}
+
+fn is_value_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80 || b"+/=_-.~!@#%^&*".contains(&b)
 }
 
 pub const RULES: &[Rule] = &[
@@ -72,6 +138,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: Some(2.5),
         confidence: Confidence::High,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "aws-secret-access-key",
@@ -82,6 +149,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: Some(4.0),
         confidence: Confidence::High,
+        line_needs: LineNeeds::KeyRun(40),
     },
     Rule {
         id: "stripe-live-key",
@@ -92,6 +160,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: None,
         confidence: Confidence::High,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "stripe-test-key",
@@ -102,6 +171,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: None,
         confidence: Confidence::Low,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "github-token",
@@ -112,6 +182,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: Some(3.0),
         confidence: Confidence::High,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "gitlab-token",
@@ -122,6 +193,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: Some(3.0),
         confidence: Confidence::High,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "slack-token",
@@ -132,6 +204,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: Some(3.0),
         confidence: Confidence::High,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "slack-webhook",
@@ -142,6 +215,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: None,
         confidence: Confidence::High,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "google-api-key",
@@ -152,6 +226,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: Some(3.5),
         confidence: Confidence::High,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "openai-key",
@@ -162,6 +237,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: Some(3.5),
         confidence: Confidence::High,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "sendgrid-key",
@@ -172,6 +248,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: Some(3.5),
         confidence: Confidence::High,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "npm-token",
@@ -182,6 +259,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: Some(3.5),
         confidence: Confidence::High,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "jwt",
@@ -192,6 +270,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: None,
         confidence: Confidence::High,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "private-key",
@@ -202,6 +281,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         min_entropy: None,
         confidence: Confidence::High,
+        line_needs: LineNeeds::Nothing,
     },
     Rule {
         id: "credential-url",
@@ -212,6 +292,7 @@ pub const RULES: &[Rule] = &[
         group: 2,
         min_entropy: None,
         confidence: Confidence::High,
+        line_needs: LineNeeds::Byte(b'@'),
     },
     Rule {
         id: "generic-secret-assignment",
@@ -236,6 +317,7 @@ pub const RULES: &[Rule] = &[
         group: 2,
         min_entropy: Some(3.7),
         confidence: Confidence::High,
+        line_needs: LineNeeds::QuotedValue(16),
     },
 ];
 
@@ -553,12 +635,17 @@ pub fn scan_text(rel: &str, text: &str, context: FileContext) -> (Vec<SecretHit>
     targets.sort_unstable();
     targets.dedup();
     for (i, line) in targets {
-        let (Some(rule), Some(Some(re))) = (
-            RULES.get(i),
-            c.regexes.get(i).map(|cell| {
-                cell.get_or_init(|| RULES.get(i).and_then(|r| Regex::new(r.pattern).ok()))
-            }),
-        ) else {
+        let Some(rule) = RULES.get(i) else {
+            continue;
+        };
+        if !rule.line_needs.met_by(line_text(line).as_bytes()) {
+            continue;
+        }
+        let Some(Some(re)) = c
+            .regexes
+            .get(i)
+            .map(|cell| cell.get_or_init(|| Regex::new(rule.pattern).ok()))
+        else {
             continue;
         };
         for caps in re.captures_iter(line_text(line)) {
@@ -801,6 +888,117 @@ mod tests {
     // Built at run time so that this file holds no literal token for other scanners.
     fn tok(prefix: &str, body: &str) -> String {
         format!("{prefix}{body}")
+    }
+
+    /// `LineNeeds` may only skip lines the regex cannot match: on random lines assembled from
+    /// the pieces the regexes look for, every regex match meets the rule's condition.
+    #[test]
+    fn line_needs_never_hides_a_match() {
+        const PIECES: &[&str] = &[
+            "aws",
+            "AWS_",
+            "secret",
+            "Secret",
+            "private",
+            "password",
+            "api_key",
+            "TOKEN",
+            "client_secret",
+            "postgres://",
+            "https://",
+            "redis://",
+            "user",
+            ":",
+            ":=",
+            "=>",
+            "=",
+            " = ",
+            "@",
+            "@db:5432/app",
+            "/",
+            "+",
+            "'",
+            "\"",
+            "`",
+            "b'",
+            " ",
+            "\t",
+            "\u{a0}",
+            "ſ",
+            "K",
+            "é",
+            "-",
+            ".",
+            "_",
+            "~",
+            "!",
+            "#",
+            "%",
+            "^&*",
+            "{{",
+            "}}",
+            "abcdefgh",
+            "ABCDEFGH",
+            "01234567",
+            "Zx9Qw2Er",
+            "k8sP0d",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let checked: Vec<(&Rule, Regex)> = RULES
+            .iter()
+            .filter(|r| r.line_needs != LineNeeds::Nothing)
+            .map(|r| (r, Regex::new(r.pattern).expect("rule compiles")))
+            .collect();
+        assert_eq!(checked.len(), 3);
+        let mut matched = vec![0usize; checked.len()];
+        for _ in 0..60_000 {
+            let mut line = String::new();
+            // Half the lines follow the shape the regexes want, with random pieces inside.
+            let shaped = next() % 2 == 0;
+            let parts = 2 + next() as usize % 24;
+            let mut pick = |from: &[&'static str]| from[next() as usize % from.len()];
+            for part in 0..parts {
+                let piece = match (shaped, part) {
+                    (true, 1) => pick(&["aws_secret", "password", "DB_TOKEN", "postgres://"]),
+                    (true, 3) => pick(&[" = ", ": ", "=", "@", "'", "\""]),
+                    (true, 4..=7) => pick(&["Zx9Qw2Er4Ty6Ui8O", "AB/CD+EF", "ſK", "é"]),
+                    _ => pick(PIECES),
+                };
+                line.push_str(piece);
+            }
+            for (n, (rule, re)) in checked.iter().enumerate() {
+                if re.is_match(&line) {
+                    matched[n] += 1;
+                    assert!(
+                        rule.line_needs.met_by(line.as_bytes()),
+                        "{} matches {line:?} but its line condition fails",
+                        rule.id
+                    );
+                }
+            }
+        }
+        // The lines exercise every rule, so the assertion above is tested.
+        assert!(matched.iter().all(|&m| m >= 40), "{matched:?}");
+    }
+
+    #[test]
+    fn line_needs_reject_lines_without_a_value() {
+        let generic = LineNeeds::QuotedValue(16);
+        assert!(generic.met_by(br#"password = "Zx9Qw2Er4Ty6Ui8Op0""#));
+        assert!(generic.met_by("token: 'ſſſſſſſſ'".as_bytes()));
+        assert!(!generic.met_by(br#"secretName: {{ include "chart.fullname" . }}"#));
+        assert!(!generic.met_by(br#"password = "short""#));
+        assert!(!generic.met_by(b"password = Zx9Qw2Er4Ty6Ui8Op0Zx9Qw2Er4Ty6Ui8Op0"));
+        assert!(LineNeeds::Byte(b'@').met_by(b"postgres://u:p@db/app"));
+        assert!(!LineNeeds::Byte(b'@').met_by(b"https://example.com/chart"));
+        assert!(LineNeeds::KeyRun(40).met_by(&[b'A'; 40]));
+        assert!(!LineNeeds::KeyRun(40).met_by(&[b'A'; 39]));
     }
 
     #[test]
