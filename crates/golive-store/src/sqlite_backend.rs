@@ -43,10 +43,18 @@ pub(crate) fn open(path: &Path, mode: OpenMode) -> Result<SqlStore<Sqlite>> {
     let conn = Connection::open_with_flags(path, flags).map_err(|e| fail(e.to_string()))?;
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| fail(e.to_string()))?;
-    // Not a database at all (a stray file at the path) shows up here, clearly.
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-        .map_err(|e| fail(e.to_string()))?;
+    // Not a database at all (a stray file at the path) shows up here, clearly. SQLite does not
+    // call the busy handler while it switches the journal mode, so a run that opens a new
+    // store while another does the same is refused at once: it waits here instead.
+    let started = std::time::Instant::now();
+    let mode: String = loop {
+        match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)) {
+            Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => break other.map_err(|e| fail(e.to_string()))?,
+        }
+    };
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(fail(format!(
             "cannot switch to WAL (journal_mode is {mode})"
@@ -62,6 +70,13 @@ pub(crate) fn open(path: &Path, mode: OpenMode) -> Result<SqlStore<Sqlite>> {
     };
     sql::migrate(&mut store.db)?;
     Ok(store)
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 fn to_value(v: &V) -> Value {
