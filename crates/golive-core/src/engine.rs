@@ -210,13 +210,23 @@ pub async fn run(
                 let facts = facts.clone();
                 let limits = limits.clone();
                 let slot = EngineSlot::new(slots.clone());
-                slot.clone().scope(async move {
-                    slot.acquire().await;
+                async move {
                     let started = Instant::now();
-                    let outcome = run_one(&planned, &facts, &limits, run_deadline).await;
-                    slot.release();
-                    let outcome = apply_waivers(planned.check.meta().code, outcome, waivers, today);
                     let meta = planned.check.meta();
+                    let item = planned.item.clone();
+                    // Each check is a task of its own, so that checks whose facts are ready
+                    // evaluate on every worker thread instead of taking turns on this one.
+                    let task = tokio::spawn(slot.clone().scope(async move {
+                        slot.acquire().await;
+                        let outcome = run_one(&planned, &facts, &limits, run_deadline).await;
+                        slot.release();
+                        outcome
+                    }));
+                    // `run_one` catches a check's panic: a failed task is a runtime shutting down.
+                    let outcome = task.await.unwrap_or_else(|e| {
+                        Outcome::error(format!("internal error: {} did not finish: {e}", meta.code))
+                    });
+                    let outcome = apply_waivers(meta.code, outcome, waivers, today);
                     let result = CheckResult {
                         check: Some(meta.code.to_string()),
                         slug: Some(meta.slug.to_string()),
@@ -224,7 +234,7 @@ pub async fn run(
                         severity: meta.severity,
                         status: outcome.status,
                         message: outcome.message,
-                        item: planned.item.clone(),
+                        item,
                         locations: outcome.locations,
                         evidence: outcome.evidence,
                         fix: outcome.fix,
@@ -232,7 +242,7 @@ pub async fn run(
                     };
                     on_result(&result);
                     (idx, result)
-                })
+                }
             })
             .buffer_unordered(usize::MAX)
             .collect()

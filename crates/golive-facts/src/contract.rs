@@ -1566,13 +1566,12 @@ impl DeploySets {
                 w.file,
                 w.line
             ));
-            let template_lines: Option<Vec<String>> = match &w.origin {
-                Origin::Helm { .. } => index
-                    .read_text(&w.file)
-                    .ok()
-                    .map(|t| t.lines().map(str::to_string).collect()),
+            let template_text = match &w.origin {
+                Origin::Helm { .. } => index.read_text(&w.file).ok(),
                 Origin::Plain => None,
             };
+            let template_lines: Option<Vec<&str>> =
+                template_text.as_deref().map(|t| t.lines().collect());
             let chart = match &w.origin {
                 Origin::Helm { chart } => Some(chart.as_str()),
                 Origin::Plain => None,
@@ -1596,7 +1595,7 @@ impl DeploySets {
         c: &crate::yaml_tree::Node,
         source: &str,
         chart: Option<&str>,
-        template: Option<&[String]>,
+        template: Option<&[&str]>,
     ) {
         let Some(env) = c.get("env") else {
             return;

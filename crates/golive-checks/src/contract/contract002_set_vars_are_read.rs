@@ -177,8 +177,17 @@ impl Check for SetVarsAreRead {
                 }
             })
             .collect();
-        let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
-        let suggest = |name: &str| -> Option<String> {
+        // Each name once, where it was last read: a name read in many places is compared once,
+        // and of two equally close names the same one wins as before (the later one).
+        let mut once = std::collections::HashSet::new();
+        let mut missing: Vec<&str> = missing
+            .iter()
+            .rev()
+            .map(String::as_str)
+            .filter(|m| once.insert(*m))
+            .collect();
+        missing.reverse();
+        let suggest_uncached = |name: &str| -> Option<String> {
             let upper = name.to_ascii_uppercase();
             if let Some((prefix, _)) = upper.rsplit_once("__") {
                 let same: Vec<&str> = missing
@@ -193,6 +202,15 @@ impl Check for SetVarsAreRead {
             did_you_mean(&upper, &missing)
                 .or_else(|| did_you_mean(&upper, &candidates))
                 .map(str::to_string)
+        };
+        // A name set in many files is looked up once.
+        let mut suggested: std::collections::HashMap<String, Option<String>> =
+            std::collections::HashMap::new();
+        let mut suggest = |name: &str| -> Option<String> {
+            suggested
+                .entry(name.to_string())
+                .or_insert_with(|| suggest_uncached(name))
+                .clone()
         };
         let mut findings = Findings::new();
         let mut seen = std::collections::HashSet::new();
