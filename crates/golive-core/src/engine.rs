@@ -211,13 +211,15 @@ pub async fn run(
                 let limits = limits.clone();
                 let slot = EngineSlot::new(slots.clone());
                 async move {
-                    let started = Instant::now();
                     let meta = planned.check.meta();
                     let item = planned.item.clone();
+                    // Taken here, before the task exists, so that slots go out in plan order
+                    // whatever order the workers start the tasks in.
+                    slot.acquire().await;
+                    let started = Instant::now();
                     // Each check is a task of its own, so that checks whose facts are ready
                     // evaluate on every worker thread instead of taking turns on this one.
                     let task = tokio::spawn(slot.clone().scope(async move {
-                        slot.acquire().await;
                         let outcome = run_one(&planned, &facts, &limits, run_deadline).await;
                         slot.release();
                         outcome
