@@ -167,7 +167,7 @@ impl Fact for AlembicGraph {
             texts.push((f.rel.clone(), text));
         }
         Ok(AlembicGraph::from_files(
-            texts.iter().map(|(p, t)| (p.as_str(), &**t)),
+            texts.iter().map(|(p, t)| (p.as_str(), t.as_str())),
         ))
     }
 }

@@ -112,9 +112,9 @@ impl ReadEnvFile {
         Self::new(rel, index.read_text(rel))
     }
 
-    fn new(rel: &str, text: Result<impl AsRef<str>, FactError>) -> Self {
+    fn new(rel: &str, text: Result<impl std::ops::Deref<Target: AsRef<str>>, FactError>) -> Self {
         let (parsed, read_error) = match text {
-            Ok(text) => (parse(text.as_ref()), None),
+            Ok(text) => (parse((*text).as_ref()), None),
             Err(e) => (ParsedEnv::default(), Some(e.message)),
         };
         Self {

@@ -37,10 +37,14 @@ impl ReadError {
     }
 }
 
+/// A file's text as the index hands it out: shared, and kept in the buffer it was read into
+/// (an `Arc<str>` would copy every file once more).
+pub type FileText = Arc<String>;
+
 /// What the walk kept of a file.
 #[derive(Clone)]
 enum Content {
-    Text(Arc<str>),
+    Text(FileText),
     Failed(ReadError),
     /// Not read during the walk (a binary-looking name, or the byte budget was spent).
     OnDisk,
@@ -277,14 +281,14 @@ impl RepoIndex {
     /// The text of `rel` (relative to the root), refusing large and binary files: the copy
     /// the walk kept when there is one, else read from disk (also for paths the index does
     /// not hold, such as git-ignored files).
-    pub fn content(&self, rel: &str) -> Result<Arc<str>, ReadError> {
+    pub fn content(&self, rel: &str) -> Result<FileText, ReadError> {
         match self.position(rel).and_then(|i| self.contents.get(i)) {
             Some(Content::Text(t)) => Ok(Arc::clone(t)),
             Some(Content::Failed(e)) => Err(e.clone()),
             Some(Content::OnDisk) | None => {
                 let mut file = std::fs::File::open(self.root.join(rel))
                     .map_err(|e| ReadError::Io(e.to_string()))?;
-                read_open_file(&mut file, None).map(Arc::from)
+                read_open_file(&mut file, None).map(Arc::new)
             }
         }
     }
@@ -296,7 +300,7 @@ impl RepoIndex {
     }
 
     /// [`RepoIndex::content`] with the error every collector reports.
-    pub fn read_text(&self, rel: &str) -> Result<Arc<str>, FactError> {
+    pub fn read_text(&self, rel: &str) -> Result<FileText, FactError> {
         self.content(rel).map_err(|e| e.to_fact_error(rel))
     }
 
@@ -356,7 +360,7 @@ fn read_during_walk(path: &Path, cached: &AtomicU64, limit: u64) -> Option<(u64,
             } else {
                 cached.fetch_sub(len - kept, Ordering::Relaxed);
             }
-            Content::Text(Arc::from(text))
+            Content::Text(Arc::new(text))
         }
         Err(e) => {
             cached.fetch_sub(len, Ordering::Relaxed);
