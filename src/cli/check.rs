@@ -106,7 +106,9 @@ pub fn run(a: CheckArgs, style: Style) -> i32 {
         Err(e) => return super::fail_usage(format!("cannot start the runtime: {e}")),
     };
     let mut report = runtime.block_on(execute(prepared, style));
-    drop(runtime);
+    // Without waiting for work the run gave up on: a collection still busy after its checks
+    // timed out (a walk of a huge tree) would hold the exit past the run's deadline.
+    runtime.shutdown_background();
     finish(&a, &mut report, state, &mut history, &config);
     let text = super::report::render(&report, a.format, style, a.output.is_some());
     if let Err(e) = super::emit(&text, a.output.as_deref()) {

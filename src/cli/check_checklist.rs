@@ -60,6 +60,8 @@ pub fn run(
         Err(e) => return super::fail_usage(format!("cannot start the runtime: {e}")),
     };
     let mut report = runtime.block_on(execute(prepared, style));
+    // As in `check`: nothing the run gave up on holds the exit.
+    runtime.shutdown_background();
     report.results.extend(pre_results);
     report
         .results

@@ -146,6 +146,8 @@ pub fn run(a: &CheckArgs, style: Style) -> i32 {
         out.sort_by_key(|(i, _)| *i);
         out.into_iter().map(|(_, r)| r).collect()
     });
+    // As in `check`: nothing the runs gave up on holds the exit.
+    runtime.shutdown_background();
     if reports.len() != names.len() {
         return super::fail_usage("an environment's run did not finish");
     }

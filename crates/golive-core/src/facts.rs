@@ -1,10 +1,10 @@
 //! The fact cache: each fact is collected at most once per run, only when a check asks for
 //! it, and shared by every check that needs it.
 //!
-//! It also keeps the engine's concurrency limit honest: a check that waits for a fact another
-//! check is already collecting gives its engine slot up while it waits (see [`EngineSlot`]), so
-//! the eight checks of a silent database cost one slot for one timeout, not eight slots that
-//! the other families need.
+//! It also keeps the engine's concurrency limit honest: a fact is collected in a task that holds
+//! an engine slot, and a check that waits for a fact gives its own slot up while it waits (see
+//! [`EngineSlot`]), so the eight checks of a silent database cost one slot for one timeout, not
+//! eight slots that the other families need.
 
 use crate::config::Config;
 use crate::inputs::{Input, InputValue};
@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 /// Why a fact could not be collected. Checks turn it into an `error` outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,33 +82,29 @@ pub trait KeyedFact: Sized + Send + Sync + 'static {
     async fn collect(facts: &Facts, key: &Self::Key) -> Result<Self, FactError>;
 }
 
-type Cell = OnceCell<Result<Arc<dyn Any + Send + Sync>, FactError>>;
+type Collected = Result<Arc<dyn Any + Send + Sync>, FactError>;
 
 #[derive(Default)]
 struct SlotState {
-    cell: Cell,
-    /// Someone is inside `collect` for this fact right now.
-    collecting: AtomicBool,
+    value: OnceLock<Collected>,
+    /// A collection task has been started for this fact.
+    started: AtomicBool,
+    /// Wakes the waiters once `value` is set.
+    done: Notify,
 }
 
 type Slot = Arc<SlotState>;
 
-/// Clears `collecting` when a collection ends, also when it is cancelled (its check timed out):
-/// a waiter then takes the collection over.
-struct Collecting<'a>(&'a AtomicBool);
-
-impl Drop for Collecting<'_> {
-    fn drop(&mut self) {
-        self.0.store(false, Ordering::Release);
-    }
-}
-
 /// One check's share of the engine's concurrency limit. The engine acquires it before the
-/// check starts; the fact cache releases it while the check only waits for a fact someone else
-/// is collecting, and takes one again before the check collects anything itself.
+/// check starts; the fact cache hands it to the collection task when the check starts one,
+/// releases it while the check waits for a fact, and a collection task takes one before it
+/// collects anything.
 pub struct EngineSlot {
     limit: Arc<Semaphore>,
     held: Mutex<Option<OwnedSemaphorePermit>>,
+    /// A fact's collection task: it takes a slot again after waiting for another fact, since
+    /// it goes on collecting. (A check goes on only judging what it got.)
+    collects: bool,
 }
 
 tokio::task_local! {
@@ -120,6 +116,7 @@ impl EngineSlot {
         Arc::new(Self {
             limit,
             held: Mutex::new(None),
+            collects: false,
         })
     }
 
@@ -143,7 +140,22 @@ impl EngineSlot {
     }
 
     pub fn release(&self) {
-        self.held.lock().unwrap_or_else(|p| p.into_inner()).take();
+        self.take_permit();
+    }
+
+    /// The permit this check holds, taken away from it (to hand it to a collection task).
+    fn take_permit(&self) -> Option<OwnedSemaphorePermit> {
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    /// A slot for a fact's collection task, holding the permit of the check that started it
+    /// when that check had one.
+    fn for_collection(limit: Arc<Semaphore>, permit: Option<OwnedSemaphorePermit>) -> Arc<Self> {
+        Arc::new(Self {
+            limit,
+            held: Mutex::new(permit),
+            collects: true,
+        })
     }
 
     /// Runs `fut` (one check) with this slot as the one the fact cache manages.
@@ -157,8 +169,13 @@ impl EngineSlot {
     }
 }
 
-/// The per-run fact cache.
+/// The per-run fact cache. Cloning it is cheap and shares the cache.
+#[derive(Clone)]
 pub struct Facts {
+    inner: Arc<FactsInner>,
+}
+
+struct FactsInner {
     env: Arc<RunEnv>,
     slots: Mutex<HashMap<(TypeId, String), Slot>>,
 }
@@ -166,27 +183,30 @@ pub struct Facts {
 impl Facts {
     pub fn new(env: RunEnv) -> Self {
         Self {
-            env: Arc::new(env),
-            slots: Mutex::new(HashMap::new()),
+            inner: Arc::new(FactsInner {
+                env: Arc::new(env),
+                slots: Mutex::new(HashMap::new()),
+            }),
         }
     }
 
     pub fn env(&self) -> &RunEnv {
-        &self.env
+        &self.inner.env
     }
 
     fn slot(&self, key: (TypeId, String)) -> Slot {
         // A poisoned lock only means another check panicked mid-insert; the map is still valid.
-        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let mut slots = self.inner.slots.lock().unwrap_or_else(|p| p.into_inner());
         slots.entry(key).or_default().clone()
     }
 
     /// The fact of type `T`, collecting it on first use.
     pub async fn get<T: Fact>(&self) -> Result<Arc<T>, FactError> {
         let slot = self.slot((TypeId::of::<T>(), String::new()));
-        let r = get_or_collect(&slot, || async {
+        let facts = self.clone();
+        let r = get_or_collect::<T, _>(&slot, async move {
             let started = trace_start();
-            let r = T::collect(self)
+            let r = T::collect(&facts)
                 .await
                 .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>);
             trace_end::<T>(started, "");
@@ -199,9 +219,10 @@ impl Facts {
     /// The fact of type `T` for `key`, collecting it on first use of that key.
     pub async fn get_keyed<T: KeyedFact>(&self, key: &T::Key) -> Result<Arc<T>, FactError> {
         let slot = self.slot((TypeId::of::<T>(), format!("{key:?}")));
-        let r = get_or_collect(&slot, || async {
+        let (facts, key) = (self.clone(), key.clone());
+        let r = get_or_collect::<T, _>(&slot, async move {
             let started = trace_start();
-            let r = T::collect(self, key)
+            let r = T::collect(&facts, &key)
                 .await
                 .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>);
             trace_end::<T>(started, &format!("{key:?}"));
@@ -216,13 +237,19 @@ impl Facts {
     /// (issue 6 checklist)
     pub fn preset<T: Fact>(&self, value: Arc<T>) {
         let slot = self.slot((TypeId::of::<T>(), String::new()));
-        let _ = slot.cell.set(Ok(value as Arc<dyn Any + Send + Sync>));
+        if slot
+            .value
+            .set(Ok(value as Arc<dyn Any + Send + Sync>))
+            .is_ok()
+        {
+            slot.done.notify_waiters();
+        }
     }
 
     /// How many distinct facts were collected (or attempted) so far.
     pub fn collected(&self) -> usize {
-        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        slots.values().filter(|s| s.cell.initialized()).count()
+        let slots = self.inner.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots.values().filter(|s| s.value.get().is_some()).count()
     }
 }
 
@@ -245,40 +272,70 @@ fn trace_end<T>(started: Option<std::time::Instant>, key: &str) {
     }
 }
 
-/// The slot's value, collecting it when nobody has. Waiting for another check's collection
-/// holds no engine slot; collecting does (so `concurrency` still bounds the work in flight).
-async fn get_or_collect<F, Fut>(
-    slot: &SlotState,
-    collect: F,
-) -> &Result<Arc<dyn Any + Send + Sync>, FactError>
+/// The slot's value, starting its collection when nobody has.
+///
+/// The collection runs in a task of its own, not inside the check that asked first: when that
+/// check times out, the collection goes on and the checks still waiting get its result, instead
+/// of starting it again from nothing (a slow machine would otherwise collect a fact once per
+/// check that times out waiting for it). The task takes over the asking check's engine slot, so
+/// `concurrency` still bounds the work in flight; waiting holds no slot.
+async fn get_or_collect<T, Fut>(slot: &Slot, collect: Fut) -> &Collected
 where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<Arc<dyn Any + Send + Sync>, FactError>>,
+    Fut: std::future::Future<Output = Collected> + Send + 'static,
 {
-    if let Some(r) = slot.cell.get() {
+    if let Some(r) = slot.value.get() {
         return r;
     }
     let engine = EngineSlot::current();
-    if slot.collecting.load(Ordering::Acquire)
-        && let Some(e) = &engine
-    {
+    if !slot.started.swap(true, Ordering::AcqRel) {
+        let run = match &engine {
+            Some(e) => {
+                let task_slot = EngineSlot::for_collection(e.limit.clone(), e.take_permit());
+                let scoped = task_slot.clone();
+                tokio::spawn(scoped.scope(async move {
+                    task_slot.acquire().await;
+                    collect.await
+                }))
+            }
+            None => tokio::spawn(collect),
+        };
+        let slot = slot.clone();
+        tokio::spawn(async move {
+            let r = run.await.unwrap_or_else(|e| {
+                let name = std::any::type_name::<T>();
+                let name = name.rsplit("::").next().unwrap_or(name);
+                Err(FactError::new(format!(
+                    "internal: collecting {name} failed: {}",
+                    if e.is_panic() {
+                        "it panicked"
+                    } else {
+                        "it was cancelled"
+                    }
+                )))
+            });
+            if slot.value.set(r).is_ok() {
+                slot.done.notify_waiters();
+            }
+        });
+    } else if let Some(e) = &engine {
         e.release();
     }
-    slot.cell
-        .get_or_init(|| async {
-            slot.collecting.store(true, Ordering::Release);
-            let _done = Collecting(&slot.collecting);
-            if let Some(e) = &engine {
+    loop {
+        // Registered before the value is looked at, so a `notify_waiters` in between is not lost.
+        let notified = slot.done.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if let Some(r) = slot.value.get() {
+            if let Some(e) = engine.as_ref().filter(|e| e.collects) {
                 e.acquire().await;
             }
-            collect().await
-        })
-        .await
+            return r;
+        }
+        notified.await;
+    }
 }
 
-fn downcast<T: Send + Sync + 'static>(
-    r: &Result<Arc<dyn Any + Send + Sync>, FactError>,
-) -> Result<Arc<T>, FactError> {
+fn downcast<T: Send + Sync + 'static>(r: &Collected) -> Result<Arc<T>, FactError> {
     match r {
         Ok(any) => any
             .clone()
@@ -320,5 +377,99 @@ mod tests {
         }
         assert_eq!(COLLECTIONS.load(Ordering::SeqCst), 1);
         assert_eq!(facts.collected(), 1);
+    }
+
+    static SLOW_COLLECTIONS: AtomicUsize = AtomicUsize::new(0);
+
+    struct Slow;
+
+    #[async_trait::async_trait]
+    impl Fact for Slow {
+        async fn collect(_: &Facts) -> Result<Self, FactError> {
+            SLOW_COLLECTIONS.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            Ok(Slow)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_collection_outlives_the_check_that_timed_out_waiting_for_it() {
+        let facts = Facts::new(RunEnv::default());
+        let first = tokio::time::timeout(std::time::Duration::from_millis(10), facts.get::<Slow>());
+        assert!(
+            first.await.is_err(),
+            "the first asker gives up before the fact is ready"
+        );
+        assert!(facts.get::<Slow>().await.is_ok());
+        assert_eq!(SLOW_COLLECTIONS.load(Ordering::SeqCst), 1);
+    }
+
+    struct Panics;
+
+    #[async_trait::async_trait]
+    impl Fact for Panics {
+        async fn collect(_: &Facts) -> Result<Self, FactError> {
+            tokio::task::yield_now().await;
+            panic!("collector bug");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_collector_that_panics_is_an_error_for_every_asker() {
+        let facts = Facts::new(RunEnv::default());
+        let (a, b) = tokio::join!(facts.get::<Panics>(), facts.get::<Panics>());
+        for r in [a.err(), b.err()] {
+            let message = r.expect("an error, not a value").message;
+            assert!(
+                message.contains("Panics") && message.contains("panicked"),
+                "{message}"
+            );
+        }
+    }
+
+    struct Outer(usize);
+    struct Inner;
+
+    #[async_trait::async_trait]
+    impl Fact for Inner {
+        async fn collect(_: &Facts) -> Result<Self, FactError> {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            Ok(Inner)
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl Fact for Outer {
+        async fn collect(facts: &Facts) -> Result<Self, FactError> {
+            facts.get::<Inner>().await?;
+            Ok(Outer(1))
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_engine_slot_is_enough_for_nested_collections_and_stays_the_bound() {
+        let limit = Arc::new(Semaphore::new(1));
+        let facts = Facts::new(RunEnv::default());
+        let mut checks = Vec::new();
+        for _ in 0..4 {
+            let (limit, facts) = (limit.clone(), facts.clone());
+            checks.push(tokio::spawn(async move {
+                let slot = EngineSlot::new(limit);
+                slot.acquire().await;
+                slot.clone()
+                    .scope(async move { facts.get::<Outer>().await.map(|o| o.0) })
+                    .await
+            }));
+        }
+        let all = async {
+            for c in checks {
+                assert_eq!(c.await.unwrap(), Ok(1));
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(5), all)
+            .await
+            .expect("no deadlock with a single slot");
+        // Every permit came back: nothing still holds the one slot.
+        assert_eq!(limit.available_permits(), 1);
     }
 }
