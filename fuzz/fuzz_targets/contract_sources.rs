@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         _ => (Language::Rust, "main.rs"),
     };
     let mut out = CodeReads::default();
-    let mut classes = Vec::new();
-    scan_source(lang, file, &text, &mut out, &mut classes);
-    finish(&mut out, classes);
+    let mut pending = Default::default();
+    scan_source(lang, file, &text, &mut out, &mut pending);
+    finish(&mut out, pending);
 });

@@ -15,6 +15,10 @@ use golive_core::{Fact, FactError, Facts};
 use std::collections::{BTreeMap, BTreeSet};
 use tree_sitter::{Parser, Tree};
 
+mod helpers;
+pub mod mentions;
+use helpers::Family;
+
 /// Source files larger than this are not parsed.
 pub const MAX_SOURCE_BYTES: u64 = 512 * 1024;
 
@@ -88,6 +92,9 @@ pub struct CodeReads {
     pub imports: Vec<(String, String)>,
     /// Files that could not be read or parsed.
     pub errors: Vec<(String, String)>,
+    /// Variables that scripts, Dockerfiles and code in languages without a parser here use,
+    /// found by pattern ([`mentions`]).
+    pub mentions: Vec<mentions::EnvMention>,
 }
 
 fn text<'a>(n: tree_sitter::Node, src: &'a [u8]) -> &'a str {
@@ -289,6 +296,83 @@ fn default_value(n: tree_sitter::Node, src: &[u8], depth: usize) -> DefaultValue
     }
 }
 
+/// Whether the value read at `n` is only compared with a literal (`os.Getenv("TRACING") == "1"`,
+/// `process.env.X !== "false"`): the code decides what an unset variable means, so the read is
+/// an optional switch, not a required setting.
+fn compared_with_literal(n: tree_sitter::Node, src: &[u8]) -> bool {
+    let mut cur = n;
+    while let Some(p) = cur.parent() {
+        if p.kind() != "parenthesized_expression" {
+            break;
+        }
+        cur = p;
+    }
+    let Some(p) = cur.parent() else {
+        return false;
+    };
+    let comparison = match p.kind() {
+        "binary_expression" => p
+            .child_by_field_name("operator")
+            .is_some_and(|o| matches!(text(o, src), "==" | "!=" | "===" | "!==")),
+        // Python: `a == b`; a chain (`a == b == c`) is left alone.
+        "comparison_operator" => {
+            let mut c = p.walk();
+            let ops: Vec<&str> = p
+                .children(&mut c)
+                .filter(|x| !x.is_named())
+                .map(|x| text(x, src))
+                .collect();
+            matches!(ops.as_slice(), ["=="] | ["!="])
+        }
+        _ => false,
+    };
+    comparison
+        && non_comment_children(p).iter().any(|o| {
+            *o != cur
+                && (string_value(*o, src).is_some()
+                    || matches!(
+                        o.kind(),
+                        "string"
+                            | "interpreted_string_literal"
+                            | "raw_string_literal"
+                            | "int_literal"
+                            | "integer"
+                            | "number"
+                    ))
+        })
+}
+
+/// Whether the Python read at `n` sits in a `try` whose handler catches `KeyError` (or
+/// everything): the code handles an unset variable.
+fn catches_key_error(n: tree_sitter::Node, src: &[u8]) -> bool {
+    let mut cur = n;
+    while let Some(p) = cur.parent() {
+        if matches!(
+            p.kind(),
+            "function_definition" | "class_definition" | "module"
+        ) {
+            return false;
+        }
+        if p.kind() == "try_statement" && p.child_by_field_name("body") == Some(cur) {
+            return non_comment_children(p).iter().any(|c| {
+                c.kind() == "except_clause" && {
+                    let caught = non_comment_children(*c)
+                        .first()
+                        .filter(|x| x.kind() != "block")
+                        .map(|x| text(*x, src))
+                        .unwrap_or("");
+                    caught.is_empty()
+                        || ["KeyError", "LookupError", "Exception", "BaseException"]
+                            .iter()
+                            .any(|e| caught.contains(e))
+                }
+            });
+        }
+        cur = p;
+    }
+    false
+}
+
 fn first_arg(call: tree_sitter::Node) -> (Option<tree_sitter::Node>, usize) {
     let Some(args) = call.child_by_field_name("arguments") else {
         return (None, 0);
@@ -319,9 +403,10 @@ fn parser_for(lang: Language, path: &str) -> Option<Parser> {
 }
 
 /// Python: `os.getenv`, `os.environ[...]`, `os.environ.get`, `environ.setdefault`.
-fn python_calls(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
+fn python_calls(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads, pending: &mut Pending) {
     walk(tree, |n| match n.kind() {
         "call" => {
+            helpers::note_call(Family::Python, n, src, file, &mut pending.calls);
             let Some(func) = n.child_by_field_name("function") else {
                 return;
             };
@@ -347,13 +432,18 @@ fn python_calls(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
                         name,
                         file: file.to_string(),
                         line: line(n),
-                        has_default: count >= default_when || default.is_some(),
+                        has_default: count >= default_when
+                            || default.is_some()
+                            || compared_with_literal(n, src),
                         default,
                         how,
                         case_insensitive: false,
                     })
                 }
-                None => out.dynamic.push((file.to_string(), line(n))),
+                None => {
+                    out.dynamic.push((file.to_string(), line(n)));
+                    helpers::note_helper(Family::Python, n, arg, src, file, &mut pending.helpers);
+                }
             }
         }
         "subscript" => {
@@ -377,12 +467,15 @@ fn python_calls(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
                     name,
                     file: file.to_string(),
                     line: line(n),
-                    has_default: false,
+                    has_default: compared_with_literal(n, src) || catches_key_error(n, src),
                     default: None,
                     how: "os.environ[]",
                     case_insensitive: false,
                 }),
-                None => out.dynamic.push((file.to_string(), line(n))),
+                None => {
+                    out.dynamic.push((file.to_string(), line(n)));
+                    helpers::note_helper(Family::Python, n, idx, src, file, &mut pending.helpers);
+                }
             }
         }
         _ => {}
@@ -820,14 +913,14 @@ fn js_read(name: String, file: &str, n: tree_sitter::Node, src: &[u8]) -> EnvRea
         name,
         file: file.to_string(),
         line: line(n),
-        has_default: default.is_some(),
+        has_default: default.is_some() || compared_with_literal(n, src),
         default,
         how: "process.env",
         case_insensitive: false,
     }
 }
 
-fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
+fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads, pending: &mut Pending) {
     let is_env_obj = |t: &str| {
         matches!(
             t,
@@ -835,6 +928,7 @@ fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
         )
     };
     walk(tree, |n| match n.kind() {
+        "call_expression" => helpers::note_call(Family::Js, n, src, file, &mut pending.calls),
         "member_expression" => {
             let (Some(obj), Some(prop)) = (
                 n.child_by_field_name("object"),
@@ -865,7 +959,10 @@ fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
             }
             match string_value(idx, src) {
                 Some(name) => out.reads.push(js_read(name, file, n, src)),
-                None => out.dynamic.push((file.to_string(), line(n))),
+                None => {
+                    out.dynamic.push((file.to_string(), line(n)));
+                    helpers::note_helper(Family::Js, n, idx, src, file, &mut pending.helpers);
+                }
             }
         }
         "variable_declarator" => {
@@ -925,11 +1022,12 @@ fn js_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
     });
 }
 
-fn go_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
+fn go_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads, pending: &mut Pending) {
     walk(tree, |n| {
         if n.kind() != "call_expression" {
             return;
         }
+        helpers::note_call(Family::Go, n, src, file, &mut pending.calls);
         let Some(func) = n.child_by_field_name("function") else {
             return;
         };
@@ -947,13 +1045,20 @@ fn go_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
                     file: file.to_string(),
                     line: line(n),
                     // LookupEnv reports absence: the caller handles it.
-                    has_default: how == "os.LookupEnv" || default.is_some(),
+                    has_default: how == "os.LookupEnv"
+                        || default.is_some()
+                        || compared_with_literal(n, src),
                     default,
                     how,
                     case_insensitive: false,
                 })
             }
-            None => out.dynamic.push((file.to_string(), line(n))),
+            None => {
+                out.dynamic.push((file.to_string(), line(n)));
+                if let Some(a) = arg {
+                    helpers::note_helper(Family::Go, n, a, src, file, &mut pending.helpers);
+                }
+            }
         }
     });
 }
@@ -1011,10 +1116,13 @@ fn go_fallback(call: tree_sitter::Node, src: &[u8]) -> Option<CodeDefault> {
     None
 }
 
-fn rust_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
+fn rust_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads, pending: &mut Pending) {
     walk(tree, |n| {
         if n.kind() != "call_expression" {
             return;
+        }
+        if !in_rust_test(n, src) {
+            helpers::note_call(Family::Rust, n, src, file, &mut pending.calls);
         }
         let Some(func) = n.child_by_field_name("function") else {
             return;
@@ -1057,7 +1165,12 @@ fn rust_reads(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads) {
                 how: "std::env::var",
                 case_insensitive: false,
             }),
-            None => out.dynamic.push((file.to_string(), line(n))),
+            None => {
+                out.dynamic.push((file.to_string(), line(n)));
+                if let Some(a) = arg {
+                    helpers::note_helper(Family::Rust, n, a, src, file, &mut pending.helpers);
+                }
+            }
         }
     });
 }
@@ -1123,7 +1236,7 @@ pub fn scan_source(
     file: &str,
     source: &str,
     out: &mut CodeReads,
-    classes: &mut Vec<PyClassOpaque>,
+    pending: &mut Pending,
 ) {
     let Some(mut parser) = parser_for(lang, file) else {
         return;
@@ -1137,36 +1250,43 @@ pub fn scan_source(
     let src = source.as_bytes();
     match lang {
         Language::Python => {
-            python_calls(&tree, src, file, out);
+            python_calls(&tree, src, file, out, pending);
             python_imports(&tree, src, file, out);
-            classes.extend(
-                python_classes(&tree, src, file)
-                    .into_iter()
-                    .map(PyClassOpaque),
-            );
+            pending.classes.extend(python_classes(&tree, src, file));
         }
-        Language::JavaScript | Language::TypeScript => js_reads(&tree, src, file, out),
-        Language::Go => go_reads(&tree, src, file, out),
-        Language::Rust => rust_reads(&tree, src, file, out),
+        Language::JavaScript | Language::TypeScript => js_reads(&tree, src, file, out, pending),
+        Language::Go => go_reads(&tree, src, file, out, pending),
+        Language::Rust => rust_reads(&tree, src, file, out, pending),
         _ => {}
     }
 }
 
-/// A Python class collected while scanning, resolved by [`finish`].
-#[derive(Debug, Clone)]
-pub struct PyClassOpaque(PyClass);
+/// What [`scan_source`] collects for [`finish`] to resolve across files: Python classes
+/// (settings classes and their bases) and the code's own reading helpers with their calls.
+#[derive(Debug, Default)]
+pub struct Pending {
+    classes: Vec<PyClass>,
+    helpers: Vec<helpers::Helper>,
+    calls: Vec<helpers::Call>,
+}
 
-/// Resolves the settings classes collected by [`scan_source`].
-pub fn finish(out: &mut CodeReads, classes: Vec<PyClassOpaque>) {
-    let classes: Vec<PyClass> = classes.into_iter().map(|c| c.0).collect();
-    resolve_settings(&classes, out);
+/// Resolves what the files scanned by [`scan_source`] left pending.
+pub fn finish(out: &mut CodeReads, pending: Pending) {
+    resolve_settings(&pending.classes, out);
+    helpers::resolve(&pending.helpers, &pending.calls, out);
 }
 
 impl CodeReads {
     pub fn collect_from(index: &RepoIndex) -> Self {
         let mut out = CodeReads::default();
-        let mut classes = Vec::new();
+        let mut pending = Pending::default();
         for f in &index.files {
+            if mentions::wanted(f) && !f.is_test_or_example() && f.size <= MAX_SOURCE_BYTES {
+                if let Ok(t) = index.read_text(&f.rel) {
+                    mentions::scan(f, &t, &mut out.mentions);
+                }
+                continue;
+            }
             let FileKind::Source(lang) = f.kind else {
                 continue;
             };
@@ -1185,11 +1305,11 @@ impl CodeReads {
                 continue;
             }
             match index.read_text(&f.rel) {
-                Ok(t) => scan_source(lang, &f.rel, &t, &mut out, &mut classes),
+                Ok(t) => scan_source(lang, &f.rel, &t, &mut out, &mut pending),
                 Err(e) => out.errors.push((f.rel.clone(), e.message)),
             }
         }
-        finish(&mut out, classes);
+        finish(&mut out, pending);
         out
     }
 
@@ -1207,6 +1327,11 @@ impl CodeReads {
                 last == stem && (dotted.ends_with(m.trim_start_matches('.')) || m.starts_with('.'))
             }
         })
+    }
+
+    /// Where a script, a Dockerfile or code golive only matches by pattern uses `name`.
+    pub fn mentioned(&self, name: &str) -> Option<&mentions::EnvMention> {
+        self.mentions.iter().find(|m| m.name == name)
     }
 
     /// Whether the code reads `name` anywhere.
@@ -1747,11 +1872,11 @@ mod tests {
 
     fn scan(files: &[(Language, &str, &str)]) -> CodeReads {
         let mut out = CodeReads::default();
-        let mut classes = Vec::new();
+        let mut pending = Pending::default();
         for (l, f, s) in files {
-            scan_source(*l, f, s, &mut out, &mut classes);
+            scan_source(*l, f, s, &mut out, &mut pending);
         }
-        finish(&mut out, classes);
+        finish(&mut out, pending);
         out
     }
 
@@ -2223,5 +2348,82 @@ func main() {
             "s.py",
             "class A(BaseSettings):\n  model_config = SettingsConfigDict(env_nested_delimiter='__')\n  a: A\nclass B(A):\n  b: B\n",
         )]);
+    }
+
+    #[test]
+    fn reads_through_the_codes_own_helpers() {
+        let go = r#"
+package main
+import "os"
+func mustMapEnv(target *string, envKey string) {
+	v := os.Getenv(envKey)
+	if v == "" { panic(envKey) }
+	*target = v
+}
+func getEnv(key, fallback string) string {
+	if v, ok := os.LookupEnv(key); ok { return v }
+	return fallback
+}
+func main() {
+	var addr string
+	mustMapEnv(&addr, "CART_SERVICE_ADDR")
+	port := getEnv("PORT", "8080")
+	fmt.Println("NOT_A_READ")
+}
+"#;
+        let helpers_go = "package main\nfunc other() { _ = getEnv(\"LOG_LEVEL\", \"info\") }\n";
+        let js = "const env = (name, fallback) => process.env[name] ?? fallback;\nconst url = env('API_URL');\nconst t = env('TIMEOUT', '30');\n";
+        let py = "import os\ndef setting(name, default=None):\n    return os.environ.get(name, default)\nA = setting('QUEUE_URL')\nB = setting('WORKERS', default='4')\ncache.get('NOT_A_HELPER')\n";
+        let rs = "fn env_or(key: &str, d: &str) -> String {\n    std::env::var(key).unwrap_or_else(|_| d.to_string())\n}\nfn main() { let _ = env_or(\"BIND\", \"0.0.0.0\"); }\n";
+        let r = scan(&[
+            (Language::Go, "main.go", go),
+            (Language::Go, "other.go", helpers_go),
+            (Language::JavaScript, "env.js", js),
+            (Language::Python, "conf.py", py),
+            (Language::Rust, "main.rs", rs),
+        ]);
+        assert_eq!(
+            names(&r),
+            [
+                ("API_URL".into(), false),
+                ("BIND".into(), true),
+                // mustMapEnv has no fallback: an unset variable panics.
+                ("CART_SERVICE_ADDR".into(), false),
+                ("LOG_LEVEL".into(), true),
+                ("PORT".into(), true),
+                ("QUEUE_URL".into(), false),
+                ("TIMEOUT".into(), true),
+                ("WORKERS".into(), true),
+            ]
+        );
+        let port = r.reads.iter().find(|x| x.name == "PORT").expect("PORT");
+        assert_eq!((port.file.as_str(), port.line), ("main.go", 16));
+        assert!(port.default.as_ref().is_some_and(CodeDefault::is_literal));
+        // The helpers' own computed-name reads are accounted for.
+        assert!(r.dynamic.is_empty(), "{:?}", r.dynamic);
+    }
+
+    #[test]
+    fn a_read_only_compared_or_guarded_is_optional() {
+        let go = "package main\nimport \"os\"\nfunc main() {\n\tif os.Getenv(\"ENABLE_TRACING\") == \"1\" {}\n\tx := os.Getenv(\"REQUIRED_ADDR\")\n\t_ = x\n}\n";
+        let js = "if (process.env.DEBUG_SQL === 'true') {}\nconst u = process.env.UPSTREAM;\n";
+        let py = "import os\ntry:\n    P = os.environ['GCP_PROJECT_ID']\nexcept KeyError:\n    P = None\nQ = os.environ['QUEUE']\nif os.getenv('VERBOSE') == '1':\n    pass\n";
+        let r = scan(&[
+            (Language::Go, "main.go", go),
+            (Language::JavaScript, "a.js", js),
+            (Language::Python, "a.py", py),
+        ]);
+        assert_eq!(
+            names(&r),
+            [
+                ("DEBUG_SQL".into(), true),
+                ("ENABLE_TRACING".into(), true),
+                ("GCP_PROJECT_ID".into(), true),
+                ("QUEUE".into(), false),
+                ("REQUIRED_ADDR".into(), false),
+                ("UPSTREAM".into(), false),
+                ("VERBOSE".into(), true),
+            ]
+        );
     }
 }

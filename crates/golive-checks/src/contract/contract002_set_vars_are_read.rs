@@ -1,5 +1,5 @@
 use super::{NO_DEPLOYMENT, facts};
-use golive_core::suggest::did_you_mean;
+use golive_core::suggest::close_name;
 use golive_core::{
     Category, Check, CheckCx, CheckDoc, CheckMeta, Findings, Location, Outcome, Severity,
 };
@@ -17,12 +17,15 @@ static META: CheckMeta = CheckMeta {
         what: "Every variable that production sets for the application — a production env \
 file, a production compose service built from this repository (included files too), or a \
 Kubernetes application container's `env` and `envFrom` ConfigMap/Secret keys (with `prefix`), \
-Helm values copied into `env` (see CONTRACT001) — must be read by the application's code, used \
-in the production compose files' `${…}` interpolation, or belong to a well-known \
+Helm values copied into `env` (see CONTRACT001) — must be read by the application's code \
+(directly or through its own helper, such as Go's `getEnv(\"PORT\", \"8080\")`), used in the production compose files' `${…}` interpolation, \
+used by a script or Dockerfile (`${FRONTEND_ADDR}` in an entrypoint) or by Java, Kotlin, C#, \
+Ruby or PHP code through its environment API (found by pattern), or belong to a well-known \
 consumer (the database and cache images' `POSTGRES_*`/`MYSQL_*`, runtimes' `PYTHON*`/`NODE_*`, \
 servers' `GUNICORN_*`/`UVICORN_*`/`WEB_CONCURRENCY`, SDKs' `AWS_*`/`OTEL_*`/`SENTRY_*`, `TZ`, \
-`PORT`, …). A set variable whose name is close to one the code reads is a failure with a \
-did-you-mean; any other unread variable is a warning. Each finding points at the line that \
+`PORT`, …). A set variable whose name is a typo of one the code reads (one edit in five \
+characters, or the same `__` prefix as an unset read) is a failure with a did-you-mean; any \
+other unread variable is a warning. Each finding points at the line that \
 sets the variable: the env file, the compose file (the included one when it comes from an \
 `include:`), the manifest's `env` entry or ConfigMap key, or the Helm values file line.",
         why: "A variable set but never read is usually a typo or a rename that the code followed \
@@ -199,8 +202,8 @@ impl Check for SetVarsAreRead {
                     return Some(same[0].to_string());
                 }
             }
-            did_you_mean(&upper, &missing)
-                .or_else(|| did_you_mean(&upper, &candidates))
+            close_name(&upper, &missing)
+                .or_else(|| close_name(&upper, &candidates))
                 .map(str::to_string)
         };
         // A name set in many files is looked up once.
@@ -214,9 +217,16 @@ impl Check for SetVarsAreRead {
         };
         let mut findings = Findings::new();
         let mut seen = std::collections::HashSet::new();
+        let mut by_pattern = Vec::new();
         for s in &sets.sets {
             findings.inspected();
             if reads.reads_var(&s.name) || interpolated.contains(&s.name) || consumed(&s.name) {
+                continue;
+            }
+            if let Some(m) = reads.mentioned(&s.name) {
+                if !by_pattern.iter().any(|(n, _)| *n == s.name) {
+                    by_pattern.push((s.name.clone(), m));
+                }
                 continue;
             }
             if !seen.insert((s.name.clone(), s.file.clone())) {
@@ -245,6 +255,14 @@ impl Check for SetVarsAreRead {
             NO_DEPLOYMENT,
             "rename the variable to what the code reads, or remove it",
         );
+        if let Some((name, m)) = by_pattern.first() {
+            outcome.evidence.push(format!(
+                "{} set variable(s) are used only by scripts, Dockerfiles or code golive matches by pattern, not parses (first {name} at {}:{})",
+                by_pattern.len(),
+                m.file,
+                m.line
+            ));
+        }
         if !reads.dynamic.is_empty() {
             let (f, l) = &reads.dynamic[0];
             outcome.evidence.push(format!(
