@@ -59,6 +59,24 @@ pub struct Manifests {
     /// Chart directories found.
     pub charts: Vec<String>,
     pub configured: bool,
+    /// Images that a deploy tool tags when it deploys: a kustomization's `images:` with a
+    /// `newTag` or `digest`, a Skaffold artifact (tagged on every build).
+    pub retagged: Vec<Retag>,
+}
+
+/// An image name a deploy tool sets the tag of, and where it says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retag {
+    pub image: String,
+    pub file: String,
+    pub line: u32,
+}
+
+impl Manifests {
+    /// Where a deploy tool tags `image` (written without a tag), if one does.
+    pub fn retag_of(&self, image: &str) -> Option<&Retag> {
+        self.retagged.iter().find(|r| r.image == image)
+    }
 }
 
 /// The workload kinds whose pod template golive reads.
@@ -214,6 +232,10 @@ fn push_object(
     ) else {
         return;
     };
+    // A strategic-merge patch's directive (`$patch: delete`): a patch, not an object.
+    if doc.get("$patch").is_some() {
+        return;
+    }
     if kind == "List" || kind.ends_with("List") && doc.get("items").is_some() {
         for item in doc.at("items").as_seq() {
             push_object(file, item.clone(), origin, unresolved, out);
@@ -304,6 +326,94 @@ fn chart_context(
     }
 }
 
+/// The files that the repository's kustomizations name as patches (`patches[].path`,
+/// `patchesStrategicMerge`, `patchesJson6902[].path`), relative to the root; and the images
+/// they set a tag or digest for.
+fn kustomize_patches(index: &RepoIndex) -> (std::collections::HashSet<String>, Vec<Retag>) {
+    let mut out = std::collections::HashSet::new();
+    let mut retagged = Vec::new();
+    for f in &index.files {
+        if !matches!(
+            f.name(),
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        ) {
+            continue;
+        }
+        let Ok(text) = index.read_text(&f.rel) else {
+            continue;
+        };
+        let Ok(docs) = parse_documents(&text) else {
+            continue;
+        };
+        let dir = f
+            .rel
+            .strip_suffix(f.name())
+            .unwrap_or("")
+            .trim_end_matches('/');
+        for doc in &docs {
+            let mut paths: Vec<String> = Vec::new();
+            for key in ["patches", "patchesJson6902"] {
+                for p in doc.at(key).as_seq() {
+                    paths.extend(p.get("path").and_then(|x| x.scalar_text()));
+                }
+            }
+            for p in doc.at("patchesStrategicMerge").as_seq() {
+                // Inline patches are YAML text, not paths.
+                paths.extend(p.scalar_text().filter(|t| !t.contains('\n')));
+            }
+            out.extend(
+                paths
+                    .iter()
+                    .filter_map(|p| crate::file_refs::resolve(dir, p)),
+            );
+            for i in doc.at("images").as_seq() {
+                let tags = i.get("newTag").or_else(|| i.get("digest")).is_some();
+                if let (true, Some(name)) = (tags, i.get("name").and_then(|n| n.scalar_text())) {
+                    retagged.push(Retag {
+                        image: name,
+                        file: f.rel.clone(),
+                        line: i.line,
+                    });
+                }
+            }
+        }
+    }
+    (out, retagged)
+}
+
+/// The images Skaffold builds (`build.artifacts[].image`, also in profiles): it deploys each
+/// with the tag of the build, whatever the manifests write.
+fn skaffold_artifacts(index: &RepoIndex) -> Vec<Retag> {
+    let mut out = Vec::new();
+    for f in &index.files {
+        if !matches!(f.name(), "skaffold.yaml" | "skaffold.yml") {
+            continue;
+        }
+        let Ok(text) = index.read_text(&f.rel) else {
+            continue;
+        };
+        let Ok(docs) = parse_documents(&text) else {
+            continue;
+        };
+        for doc in &docs {
+            let builds = std::iter::once(doc.at("build"))
+                .chain(doc.at("profiles").as_seq().iter().map(|p| p.at("build")));
+            for build in builds {
+                for a in build.at("artifacts").as_seq() {
+                    if let Some(image) = a.get("image").and_then(|n| n.scalar_text()) {
+                        out.push(Retag {
+                            image,
+                            file: f.rel.clone(),
+                            line: a.line,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 fn is_yaml_name(rel: &str) -> bool {
     let l = rel.to_ascii_lowercase();
     l.ends_with(".yaml") || l.ends_with(".yml")
@@ -352,7 +462,11 @@ impl Manifests {
                 m.missing_configured.push(c.clone());
             }
         }
-        // Plain manifests.
+        // Plain manifests, less the patches kustomizations apply to them: a patch holds only
+        // what it changes, and checked as an object it lacks everything else.
+        let (patches, retagged) = kustomize_patches(index);
+        m.retagged = retagged;
+        m.retagged.extend(skaffold_artifacts(index));
         let mut candidates: Vec<&str> = index
             .files
             .iter()
@@ -362,6 +476,7 @@ impl Manifests {
             })
             .map(|f| f.rel.as_str())
             .filter(|rel| selected(rel) && !ancestors(rel).any(|d| chart_dirs.contains(d)))
+            .filter(|rel| !patches.contains(*rel))
             .collect();
         candidates.sort();
         let parsed = crate::parallel::map(&candidates, |rel| {
@@ -598,6 +713,58 @@ mod tests {
         assert_eq!(m.errors.len(), 1);
         assert_eq!(m.errors[0].file, "k8s/broken.yaml");
         assert!(m.errors[0].line.is_some());
+    }
+
+    #[test]
+    fn kustomize_patches_are_not_objects() {
+        let patch =
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 5\n";
+        let delete =
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: loadgen\n$patch: delete\n";
+        let (_d, idx) = repo(&[
+            ("k8s/base/deploy.yaml", DEPLOY),
+            (
+                "k8s/overlays/prod/kustomization.yaml",
+                "resources:\n- ../../base\npatches:\n- path: replicas.yaml\n- patch: |-\n    - op: remove\npatchesStrategicMerge:\n- ../../patches/more.yaml\n",
+            ),
+            ("k8s/overlays/prod/replicas.yaml", patch),
+            ("k8s/patches/more.yaml", patch),
+            ("k8s/components/no-loadgen/delete.yaml", delete),
+        ]);
+        let m = Manifests::discover(&idx, &[]);
+        let files: Vec<&str> = m.objects.iter().map(|o| o.file.as_str()).collect();
+        assert_eq!(files, ["k8s/base/deploy.yaml"]);
+    }
+
+    #[test]
+    fn images_a_deploy_tool_tags() {
+        let (_d, idx) = repo(&[
+            ("k8s/deploy.yaml", DEPLOY),
+            (
+                "k8s/overlays/prod/kustomization.yaml",
+                "resources:\n- ../..\nimages:\n- name: api\n  newTag: 1.4.2\n- name: web\n  newName: ghcr.io/acme/web\n",
+            ),
+            (
+                "skaffold.yaml",
+                "apiVersion: skaffold/v4beta6\nkind: Config\nbuild:\n  artifacts:\n  - image: worker\n    context: src/worker\nprofiles:\n- name: gcb\n  build:\n    artifacts:\n    - image: cron\n",
+            ),
+        ]);
+        let m = Manifests::discover(&idx, &[]);
+        let tagged: Vec<(&str, &str, u32)> = m
+            .retagged
+            .iter()
+            .map(|r| (r.image.as_str(), r.file.as_str(), r.line))
+            .collect();
+        // `web` gets a new name, not a tag.
+        assert_eq!(
+            tagged,
+            [
+                ("api", "k8s/overlays/prod/kustomization.yaml", 4),
+                ("worker", "skaffold.yaml", 5),
+                ("cron", "skaffold.yaml", 11),
+            ]
+        );
+        assert!(m.retag_of("web").is_none());
     }
 
     #[test]

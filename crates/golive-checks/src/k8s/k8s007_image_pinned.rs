@@ -15,7 +15,9 @@ static META: CheckMeta = CheckMeta {
         what: "Every container and init container image must carry a tag other than `latest` or a \
 `@sha256:` digest. With `require_digest = true`, a digest is required. Helm images built from \
 `.Values.image.repository` and `.Values.image.tag | default .Chart.AppVersion` are resolved from the \
-chart's values and Chart.yaml.",
+chart's values and Chart.yaml. An image whose tag a deploy tool sets — named in a kustomization's \
+`images:` with a `newTag` or `digest`, or built as a Skaffold artifact — is pinned by that tool, \
+and the evidence says where.",
         why: "`latest` and untagged images change under a running deployment: two replicas of the same \
 Deployment can run different code, a node restart pulls a version nobody tested, and a rollback goes \
 back to whatever `latest` is today.",
@@ -74,6 +76,7 @@ impl Check for ImagePinned {
         };
         let digest = cx.params.bool("require_digest");
         let mut f = Findings::new();
+        let mut retagged: Vec<String> = Vec::new();
         each_container(
             &m,
             true,
@@ -85,25 +88,64 @@ impl Check for ImagePinned {
                     Some(img) if is_unresolved_text(&img) => undecided(f, o, line, "the image"),
                     Some(img) => {
                         if let Some(p) = image_problem(&img, digest) {
-                            f.fail(format!("{}: {p}", cname(o, c)), at(o, line));
+                            match m.retag_of(image_name(&img)) {
+                                Some(r) => retagged.push(format!(
+                                    "{}: image {img} is tagged at deploy ({}:{})",
+                                    cname(o, c),
+                                    r.file,
+                                    r.line
+                                )),
+                                None => f.fail(format!("{}: {p}", cname(o, c)), at(o, line)),
+                            }
                         }
                     }
                     None => f.fail(format!("{} has no image", cname(o, c)), at(o, c.line)),
                 }
             },
         );
-        finish(
+        let mut out = finish(
             f,
             &m,
             "every image is pinned",
             "pin every image to a version tag or an @sha256 digest",
-        )
+        );
+        if !retagged.is_empty() {
+            out.evidence.push(format!(
+                "{} image reference(s) get their tag from a deploy tool (kustomize images, Skaffold artifacts); first: {}",
+                retagged.len(),
+                retagged[0]
+            ));
+        }
+        out
+    }
+}
+
+/// The image's repository, without tag or digest (`ghcr.io/acme/api:1.2` → `ghcr.io/acme/api`).
+fn image_name(image: &str) -> &str {
+    let image = image.trim();
+    let image = image.split_once('@').map_or(image, |(n, _)| n);
+    match image.rfind(':') {
+        Some(i) if !image[i..].contains('/') => &image[..i],
+        _ => image,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::image_problem;
+
+    #[test]
+    fn image_names() {
+        use super::image_name;
+        assert_eq!(image_name("adservice"), "adservice");
+        assert_eq!(image_name("ghcr.io/acme/api:1.2"), "ghcr.io/acme/api");
+        assert_eq!(image_name("localhost:5000/api"), "localhost:5000/api");
+        assert_eq!(
+            image_name("localhost:5000/api:latest"),
+            "localhost:5000/api"
+        );
+        assert_eq!(image_name("api@sha256:ab"), "api");
+    }
 
     #[test]
     fn image_references() {
