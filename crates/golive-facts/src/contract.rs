@@ -404,6 +404,7 @@ fn parser_for(lang: Language, path: &str) -> Option<Parser> {
 
 /// Python: `os.getenv`, `os.environ[...]`, `os.environ.get`, `environ.setdefault`.
 fn python_calls(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads, pending: &mut Pending) {
+    let environ = django_environ_instances(tree, src);
     walk(tree, |n| match n.kind() {
         "call" => {
             helpers::note_call(Family::Python, n, src, file, &mut pending.calls);
@@ -411,6 +412,10 @@ fn python_calls(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads, pendin
                 return;
             };
             let f = text(func, src);
+            if let Some(read) = django_environ_read(n, f, &environ, src, file) {
+                out.reads.push(read);
+                return;
+            }
             let (how, default_when) = match f {
                 "os.getenv" | "getenv" | "os.environ.get" | "environ.get" => ("os.getenv", 2usize),
                 "os.environ.setdefault" | "environ.setdefault" => ("os.environ.setdefault", 1),
@@ -480,6 +485,107 @@ fn python_calls(tree: &Tree, src: &[u8], file: &str, out: &mut CodeReads, pendin
         }
         _ => {}
     });
+}
+
+/// django-environ's readers in a file: `env = environ.Env(DEBUG=(bool, False))` gives `env`,
+/// with the names its constructor gives defaults.
+struct EnvironInstance {
+    name: String,
+    defaults: Vec<String>,
+}
+
+fn django_environ_instances(tree: &Tree, src: &[u8]) -> Vec<EnvironInstance> {
+    let mut out = Vec::new();
+    walk(tree, |n| {
+        if n.kind() != "assignment" {
+            return;
+        }
+        let (Some(left), Some(right)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if left.kind() != "identifier"
+            || right.kind() != "call"
+            || !right.child_by_field_name("function").is_some_and(|f| {
+                matches!(text(f, src), "environ.Env" | "Env" | "environ.FileAwareEnv")
+            })
+        {
+            return;
+        }
+        // `Env(DEBUG=(bool, False))`: a scheme with a default; `Env(DEBUG=bool)` has none.
+        let defaults = right
+            .child_by_field_name("arguments")
+            .map(non_comment_children)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| a.kind() == "keyword_argument")
+            .filter(|a| {
+                a.child_by_field_name("value")
+                    .is_some_and(|v| v.kind() == "tuple" && non_comment_children(v).len() >= 2)
+            })
+            .filter_map(|a| {
+                a.child_by_field_name("name")
+                    .map(|k| text(k, src).to_string())
+            })
+            .collect();
+        out.push(EnvironInstance {
+            name: text(left, src).to_string(),
+            defaults,
+        });
+    });
+    out
+}
+
+/// `env("X")`, `env.bool("X", default=False)`, `env.db("DATABASE_URL")` on a django-environ
+/// instance.
+fn django_environ_read(
+    call: tree_sitter::Node,
+    func: &str,
+    instances: &[EnvironInstance],
+    src: &[u8],
+    file: &str,
+) -> Option<EnvRead> {
+    let inst = instances.iter().find(|i| {
+        func == i.name
+            || func.strip_prefix(i.name.as_str()).is_some_and(|m| {
+                matches!(
+                    m,
+                    ".str"
+                        | ".bool"
+                        | ".int"
+                        | ".float"
+                        | ".list"
+                        | ".tuple"
+                        | ".dict"
+                        | ".json"
+                        | ".url"
+                        | ".db"
+                        | ".db_url"
+                        | ".cache"
+                        | ".cache_url"
+                        | ".email"
+                        | ".email_url"
+                        | ".search_url"
+                        | ".path"
+                        | ".bytes"
+                        | ".parse_value"
+                )
+            })
+    })?;
+    let (arg, _) = first_arg(call);
+    let name = string_value(arg?, src)?;
+    let default = kwarg_node(call, src, "default").map(|v| classify_default(v, src));
+    Some(EnvRead {
+        has_default: default.is_some() || inst.defaults.contains(&name),
+        name,
+        file: file.to_string(),
+        line: line(call),
+        default,
+        how: "django-environ",
+        case_insensitive: false,
+    })
 }
 
 /// The second argument, or `default=`, of `os.getenv`, `os.environ.get`, `setdefault`, `pop`.
@@ -2401,6 +2507,28 @@ func main() {
         assert!(port.default.as_ref().is_some_and(CodeDefault::is_literal));
         // The helpers' own computed-name reads are accounted for.
         assert!(r.dynamic.is_empty(), "{:?}", r.dynamic);
+    }
+
+    #[test]
+    fn django_environ_reads() {
+        let py = "import environ\nenv = environ.Env(DEBUG=(bool, False), HOSTS=list)\nDEBUG = env('DEBUG')\nHOSTS = env.list('HOSTS')\nSECRET_KEY = env('SECRET_KEY')\nDATABASES = {'default': env.db('DATABASE_URL', default='sqlite:///db.sqlite3')}\nTIMEOUT = env.int('TIMEOUT', default=30)\nother.str('NOT_ENV')\n";
+        let r = scan(&[(Language::Python, "settings.py", py)]);
+        assert_eq!(
+            names(&r),
+            [
+                ("DATABASE_URL".into(), true),
+                ("DEBUG".into(), true),
+                ("HOSTS".into(), false),
+                ("SECRET_KEY".into(), false),
+                ("TIMEOUT".into(), true),
+            ]
+        );
+        let secret = r
+            .reads
+            .iter()
+            .find(|x| x.name == "SECRET_KEY")
+            .expect("read");
+        assert_eq!((secret.line, secret.how), (5, "django-environ"));
     }
 
     #[test]

@@ -16,7 +16,11 @@ static META: CheckMeta = CheckMeta {
 environment variables it reads: Python `os.getenv`, `os.environ[...]`, `os.environ.get` and \
 pydantic `BaseSettings` classes (with `env_prefix`, `env_nested_delimiter`, nested models, \
 `alias`/`validation_alias`, inherited fields), JavaScript/TypeScript `process.env.X`, \
-`process.env['X']` and destructuring, Go `os.Getenv`, Rust `std::env::var`. Each one read \
+`process.env['X']` and destructuring, Go `os.Getenv`, Rust `std::env::var`, django-environ \
+(`env(\"X\")`, `env.bool(\"X\", default=False)`), and calls of the code's own helpers that pass a \
+parameter to one of these as the name (`getEnv(\"PORT\", \"8080\")`, `mustMapEnv(&addr, \"ADDR\")`). \
+A read whose value is only compared with a literal (`os.Getenv(\"TRACING\") == \"1\"`) or that sits \
+in a `try` catching `KeyError` handles an unset variable itself. Each one read \
 without a default (no default argument, no `||`/`??`, no `unwrap_or`, no field default) must be \
 set by production: a production env file; the `environment`/`env_file` of a production \
 compose service built from this repository (services brought in by `include:` too); or a \

@@ -15,7 +15,8 @@ static META: CheckMeta = CheckMeta {
     doc: CheckDoc {
         what: "Among the environment variables the code reads (the configuration contract of \
 CONTRACT001: Python `os.getenv`, `os.environ.get`, pydantic `BaseSettings` fields with their \
-prefix, aliases and nested models; JavaScript/TypeScript `process.env`; Go `os.Getenv`; Rust `std::env::var`), \
+prefix, aliases and nested models, django-environ; JavaScript/TypeScript `process.env`; Go \
+`os.Getenv`; Rust `std::env::var`; the code's own helpers around these), \
 no secret-named one (`*SECRET*`, `*PASSWORD*`, `*TOKEN*`, `*_KEY`, … — the names ENV008 and \
 COMPOSE001 treat as secrets) may fall back to a non-empty literal: `os.getenv(\"SECRET_KEY\", \
 \"dev\")`, `os.environ.get(\"X\") or \"dev\"`, a field default `secret_key: str = \"insecure\"` or \
@@ -26,9 +27,10 @@ strings, `None`/`null`/`undefined`, another variable, a call or an interpolated 
 literal defaults, and a number or `true`/`false` (`ACCESS_TOKEN_EXPIRE_MINUTES = \
 os.getenv(\"ACCESS_TOKEN_EXPIRE_MINUTES\", \"30\")`) is taken for a setting about a secret, not \
 the secret, and listed in the evidence. Test files, test and example directories and Rust `#[cfg(test)]` modules are \
-not read. A default passed through a helper that reads a computed name \
-(`getenv(\"X\", \"dev\")` around `os.Getenv(name)`) is not seen; the evidence says when the code \
-has such reads. Defaults are never shown, only their redacted form.",
+not read. A default passed through the code's own helper (`getenv(\"X\", \"dev\")` around \
+`os.Getenv(name)`, the helper returning its fallback parameter) counts; a computed name golive \
+cannot trace to a literal is listed in the evidence. Defaults are never shown, only their \
+redacted form.",
         why: "A default applies silently whenever the variable is unset: the deploy whose \
 pipeline forgot to export `SESSION_SECRET` starts without complaint and signs every session \
 with the string in the repository, which anyone who has read the code can forge. Nothing \
