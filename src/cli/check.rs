@@ -110,8 +110,7 @@ pub fn run(a: CheckArgs, style: Style) -> i32 {
     // timed out (a walk of a huge tree) would hold the exit past the run's deadline.
     runtime.shutdown_background();
     finish(&a, &mut report, state, &mut history, &config);
-    let text = super::report::render(&report, a.format, style, a.output.is_some());
-    if let Err(e) = super::emit(&text, a.output.as_deref()) {
+    if let Err(e) = super::report::emit(&report, a.format, style, a.output.as_deref()) {
         return super::fail_usage(e);
     }
     if report.ready() {

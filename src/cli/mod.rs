@@ -62,6 +62,31 @@ pub fn fail_usage(message: impl std::fmt::Display) -> i32 {
     EXIT_USAGE
 }
 
+/// Runs `write` on `path`, or on standard output, buffered: for reports serialised as they
+/// are written.
+pub fn emit_with(
+    path: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    use std::io::Write;
+    match path {
+        Some(p) => {
+            let cannot = |e: std::io::Error| format!("cannot write {}: {e}", p.display());
+            let file = std::fs::File::create(p).map_err(cannot)?;
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+            write(&mut out).and_then(|_| out.flush()).map_err(cannot)
+        }
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+            match write(&mut out).and_then(|_| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(format!("cannot write to standard output: {e}")),
+            }
+        }
+    }
+}
+
 /// Writes `text` to `path`, or to standard output.
 pub fn emit(text: &str, path: Option<&std::path::Path>) -> Result<(), String> {
     match path {

@@ -8,6 +8,20 @@ use golive_core::report::RunReport;
 use golive_report::TerminalOptions;
 use golive_store::OpenMode;
 
+/// Writes `report` in `format` to `path` or standard output. JSON is serialised as it is
+/// written; the other formats are rendered whole first.
+pub fn emit(
+    report: &RunReport,
+    format: ReportFormat,
+    style: Style,
+    path: Option<&std::path::Path>,
+) -> Result<(), String> {
+    match format {
+        ReportFormat::Json => super::emit_with(path, |out| golive_report::json::write(report, out)),
+        other => super::emit(&render(report, other, style, path.is_some()), path),
+    }
+}
+
 /// Renders `report` in `format`; `to_file` turns colour off.
 pub fn render(report: &RunReport, format: ReportFormat, style: Style, to_file: bool) -> String {
     match format {

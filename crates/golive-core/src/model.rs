@@ -332,11 +332,14 @@ impl Findings {
             )
         };
         let mut outcome = Outcome::new(worst, message).fix(fix);
+        // Each location once, in order of first finding: by a set, as a check over a
+        // repository of charts has thousands of findings.
+        let mut seen = std::collections::HashSet::new();
         for f in &self.items {
             match &f.location {
                 Some(loc) => {
                     outcome.evidence.push(format!("{loc}: {}", f.message));
-                    if !outcome.locations.contains(loc) {
+                    if seen.insert(loc) {
                         outcome.locations.push(loc.clone());
                     }
                 }

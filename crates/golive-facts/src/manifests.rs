@@ -62,6 +62,10 @@ pub struct Manifests {
     /// Images that a deploy tool tags when it deploys: a kustomization's `images:` with a
     /// `newTag` or `digest`, a Skaffold artifact (tagged on every build).
     pub retagged: Vec<Retag>,
+    /// The positions in `objects` of each kind, built on the first [`Manifests::of_kind`]:
+    /// checks look up the HPA, the PDBs, the policies and the service accounts of every
+    /// workload, which scanning all objects made quadratic on a repository of charts.
+    by_kind: std::sync::OnceLock<(usize, HashMap<String, Vec<usize>>)>,
 }
 
 /// An image name a deploy tool sets the tag of, and where it says so.
@@ -590,7 +594,27 @@ impl Manifests {
     }
 
     pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a K8sObject> {
-        self.objects.iter().filter(move |o| o.kind == kind)
+        let (len, by_kind) = self.by_kind.get_or_init(|| {
+            let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, o) in self.objects.iter().enumerate() {
+                by_kind.entry(o.kind.clone()).or_default().push(i);
+            }
+            (self.objects.len(), by_kind)
+        });
+        // Objects added after the index was built (only tests build a fact by hand) are
+        // found by a scan.
+        let indexed = (*len == self.objects.len()).then(|| by_kind.get(kind));
+        let (listed, scanned) = match indexed {
+            Some(list) => (list.map_or(&[][..], Vec::as_slice), None),
+            None => (
+                &[][..],
+                Some(self.objects.iter().filter(move |o| o.kind == kind)),
+            ),
+        };
+        listed
+            .iter()
+            .filter_map(|&i| self.objects.get(i))
+            .chain(scanned.into_iter().flatten())
     }
 
     /// Whether any object came from a Helm chart (results say the chart was not rendered).

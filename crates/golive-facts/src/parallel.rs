@@ -7,11 +7,10 @@ const STACK: usize = 8 * 1024 * 1024;
 
 /// Applies `f` to every item on up to `available_parallelism` threads, keeping order.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(items.len().max(1))
-        .min(16);
+    // Asked once: on Linux each answer reads the cgroup's CPU quota files.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = cores.min(items.len().max(1)).min(16);
     if threads <= 1 || items.len() < 4 {
         return items.iter().map(&f).collect();
     }

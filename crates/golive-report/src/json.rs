@@ -158,11 +158,19 @@ pub fn to_value(report: &RunReport) -> Value {
     })
 }
 
+/// Writes the report to `out` as it is serialised: a large report (thousands of findings on a
+/// monorepo) is never held whole in memory, which growing one string to its size cost in
+/// fresh pages and copies at the end of every run.
+pub fn write(report: &RunReport, out: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &report_json(report)).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
+}
+
 pub fn render(report: &RunReport) -> String {
-    let mut s = serde_json::to_string_pretty(&report_json(report)).unwrap_or_else(|e| {
+    let mut out = Vec::new();
+    match write(report, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
         // Serialising plain values cannot fail; say so loudly if it ever does.
-        format!("{{\"error\": \"cannot serialise report: {e}\"}}")
-    });
-    s.push('\n');
-    s
+        Err(e) => format!("{{\"error\": \"cannot serialise report: {e}\"}}\n"),
+    }
 }
