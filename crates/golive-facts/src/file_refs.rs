@@ -12,6 +12,9 @@
 //!   `source lib.sh`, `. lib.sh`); heredoc bodies are data; a path the script tests with
 //!   `[ -f … ]` is optional.
 //! - Makefile recipes and package.json `scripts`: the same command-position rule.
+//! - CI pipelines (GitHub Actions `run:` steps and local `uses: ./…` actions, GitLab CI
+//!   scripts): the shell-script rule on each step, relative to the root or the step's
+//!   `working-directory` ([`ci`]).
 //!
 //! A reference is kept only when it is a repository-relative path that looks like a file: a
 //! `/` with a known file extension or name on the last part (in scripts also `./x`, and a bare
@@ -27,6 +30,9 @@ use golive_core::{Fact, FactError, Facts};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 
+mod ci;
+pub use ci::ci_refs;
+
 /// Read at most this many files, and keep at most this many references: bounded on a monorepo.
 const MAX_FILES: usize = 5000;
 const MAX_REFS: usize = 20_000;
@@ -37,6 +43,7 @@ pub enum RefSource {
     Shell,
     Makefile,
     PackageJson,
+    Ci,
 }
 
 impl RefSource {
@@ -46,6 +53,7 @@ impl RefSource {
             Self::Shell => "script",
             Self::Makefile => "Makefile recipe",
             Self::PackageJson => "package.json script",
+            Self::Ci => "CI workflow",
         }
     }
 }
@@ -780,6 +788,11 @@ fn source_of(f: &crate::repo_index::IndexedFile) -> Option<RefSource> {
         {
             Some(RefSource::PackageJson)
         }
+        FileKind::CiWorkflow
+            if f.rel.starts_with(".github/workflows/") || f.name() == ".gitlab-ci.yml" =>
+        {
+            Some(RefSource::Ci)
+        }
         _ if is_makefile(f.name()) => Some(RefSource::Makefile),
         _ => None,
     }
@@ -870,6 +883,7 @@ impl FileRefs {
                 RefSource::Shell => Ok(shell_refs(&text)),
                 RefSource::Makefile => Ok(makefile_refs(&text)),
                 RefSource::PackageJson => package_json_refs(&text),
+                RefSource::Ci => ci_refs(rel, &text),
             }
         });
         let mut names: Option<Names> = None;
@@ -893,6 +907,13 @@ impl FileRefs {
                 }
                 let bases: Vec<String> = match (&raw.cwd, raw.how, source) {
                     (_, RefHow::Link, _) => vec![dir.to_string()],
+                    // A CI job starts in the repository root, or its working directory.
+                    (None, _, RefSource::Ci) => vec![String::new()],
+                    (Some(cd), _, RefSource::Ci) => resolve("", cd)
+                        .filter(|_| !cd.starts_with(['/', '~']))
+                        .filter(|d| index.root.join(d).is_dir())
+                        .into_iter()
+                        .collect(),
                     // After a literal `cd`, only that directory; outside the repository (an
                     // absolute path, a directory the repository does not have), nothing.
                     (Some(cd), _, _) => [*dir, ""]

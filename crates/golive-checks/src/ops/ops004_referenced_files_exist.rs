@@ -10,7 +10,7 @@ static META: CheckMeta = CheckMeta {
     slug: "ops-referenced-files-exist",
     category: Category::Deployment,
     severity: Severity::Medium,
-    summary: "Scripts and files that the repository's runbooks, checklists, scripts, Makefiles and package.json name exist",
+    summary: "Scripts and files that the repository's runbooks, checklists, scripts, Makefiles, package.json and CI pipelines name exist",
     doc: CheckDoc {
         what: "Collects the paths the repository names for people and machines to use, and checks \
 each exists: in operational markdown (READMEs, runbooks, checklists, deploy, release, backup, \
@@ -19,7 +19,10 @@ changelogs or other prose, which name example paths), relative links, inline cod
 (`scripts/backup_database.sh`, `./deploy.sh`; not a bare name, which often lives elsewhere) or a command (`bash scripts/restore.sh`), and \
 commands in fenced blocks marked `bash`/`sh`/`shell`/`zsh`, `console` prompts (`$ …`) or \
 unmarked (in prose a command must be `./x`, `../x` or have a file extension); in shell scripts, Makefile recipes and package.json `scripts`, what a command runs or \
-sources (`./scripts/x.sh`, `bash scripts/x.sh`, `source lib.sh`, `. lib.sh`, `python3 x.py`). \
+sources (`./scripts/x.sh`, `bash scripts/x.sh`, `source lib.sh`, `. lib.sh`, `python3 x.py`); \
+in CI pipelines, the same in GitHub Actions `run:` steps (from the repository root or the step's \
+`working-directory`; steps in another `shell` are not read) and GitLab CI `script`, \
+`before_script` and `after_script`, and the local actions a workflow `uses: ./…`. \
 Conservative on purpose: only repository-relative paths that look like files (a `/` and a known \
 extension or name; in scripts also a `./` prefix or a script run by an interpreter); never URLs, globs, `$VAR`/`${VAR}` paths, \
 `~`, absolute paths (`/etc/…`), env files, build outputs (dist/, node_modules/, venv/…), fenced \
@@ -30,7 +33,8 @@ the deploy may create it). Dockerfiles and compose files have DOCKER006 and COMP
 and examples are not read.",
         why: "The runbook is read during an incident and the checklist during a deploy: a step that \
 says `./scripts/backup_database.sh` when the script was renamed or never committed fails at the \
-worst moment, and a `make deploy` that calls a deleted script breaks the release.",
+worst moment, and a `make deploy` or a release workflow that calls a deleted script breaks the \
+release.",
         fix: "Commit the file, or correct the reference (the message suggests a similarly named \
 file when there is one). Write placeholders for examples (`<script>`) or put them in a fenced \
 `text` block.",
