@@ -1,9 +1,9 @@
 #![no_main]
-//! The reference extractors (markdown, shell, Makefile, package.json) on arbitrary input: never
+//! The reference extractors (markdown, shell, Makefile, package.json, CI pipelines) on arbitrary input: never
 //! panic, and every reference has a line inside the file and a path golive would accept.
 
 use golive_facts::file_refs::{
-    command_refs, makefile_refs, markdown_refs, package_json_refs, shell_refs,
+    ci_refs, command_refs, makefile_refs, markdown_refs, package_json_refs, shell_refs,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -15,6 +15,11 @@ fuzz_target!(|data: &[u8]| {
     all.extend(makefile_refs(text));
     if let Ok(r) = package_json_refs(text) {
         all.extend(r);
+    }
+    for ci in [".github/workflows/ci.yml", ".gitlab-ci.yml"] {
+        if let Ok(r) = ci_refs(ci, text) {
+            all.extend(r);
+        }
     }
     for r in &all {
         assert!(r.line >= 1 && r.line <= lines, "{r:?}");

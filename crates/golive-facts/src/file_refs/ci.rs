@@ -115,12 +115,14 @@ fn github_scripts(doc: &Node, scripts: &mut Vec<Script>, out: &mut Vec<RawRef>) 
         for step in job.node.at("steps").as_seq() {
             if let Some(uses) = step.get("uses").and_then(Node::as_str)
                 && let Some(local) = uses.trim().strip_prefix("./")
+                && let local = local.trim_end_matches('/')
+                && !local.is_empty()
                 && !local.contains('$')
             {
                 // A local action is a directory holding action.yml.
                 out.push(RawRef {
                     line: step.get("uses").map_or(step.line, |n| n.line),
-                    written: local.trim_end_matches('/').to_string(),
+                    written: local.to_string(),
                     how: RefHow::Mention,
                     cwd: None,
                 });
@@ -239,6 +241,33 @@ deploy:
                 (12, "./ci/cleanup.sh".into(), None),
             ]
         );
+    }
+
+    /// Workflows with bytes replaced at random (a deterministic generator): never a panic,
+    /// and every reference on a line of the file.
+    #[test]
+    fn damaged_workflows_never_panic() {
+        let base = "jobs:\n  a:\n    defaults:\n      run:\n        working-directory: app\n    steps:\n      - uses: ./x/\n      - run: |\n          cd sub && ./go.sh\n          bash s/x.sh <<EOF\n          ./not.sh\n          EOF\n        shell: bash -e\nscript: [./a.sh]\n";
+        let alphabet = b"-:|>\n \"'./$[]{}#&";
+        let mut state = 0x2545f4914f6cdd1du64;
+        for _ in 0..3000 {
+            let mut bytes = base.as_bytes().to_vec();
+            for _ in 0..4 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let at = (state as usize) % bytes.len();
+                bytes[at] = alphabet[(state >> 32) as usize % alphabet.len()];
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            let lines = text.lines().count() as u32;
+            for rel in [".github/workflows/ci.yml", ".gitlab-ci.yml"] {
+                for r in ci_refs(rel, &text).unwrap_or_default() {
+                    assert!(r.line >= 1 && r.line <= lines.max(1), "{r:?} in {text}");
+                    assert!(!r.written.is_empty());
+                }
+            }
+        }
     }
 
     #[test]
