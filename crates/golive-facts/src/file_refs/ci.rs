@@ -56,6 +56,7 @@ pub fn ci_refs(rel: &str, text: &str) -> Result<Vec<RawRef>, (u32, String)> {
             });
         }
     }
+    out.sort_by_key(|r| r.line);
     Ok(out)
 }
 
@@ -82,14 +83,22 @@ fn place(lines: &[&str], cursor: &mut usize, written: &str) -> Option<u32> {
     u32::try_from(found + 1).ok()
 }
 
-fn literal_dir(n: Option<&Node>) -> Option<String> {
-    let d = n?
-        .as_str()?
-        .trim()
-        .trim_start_matches("./")
-        .trim_end_matches('/');
-    // `${{ … }}` and `$VAR` directories are not known statically.
-    (!d.contains('$')).then(|| d.to_string())
+/// A `working-directory`: `None` when not set, `Some(None)` when it is not known statically
+/// (`${{ matrix.dir }}`, `$VAR`), so the step's paths cannot be placed.
+fn working_dir(n: Option<&Node>) -> Option<Option<String>> {
+    let n = n?;
+    let Some(d) = n.as_str() else {
+        return Some(None);
+    };
+    let d = d.trim().trim_start_matches("./").trim_end_matches('/');
+    Some((!d.contains('$') && !d.starts_with(['/', '~'])).then(|| d.to_string()))
+}
+
+/// A local action or reusable workflow (`uses: ./path`), as a repository path.
+fn local_uses(n: Option<&Node>) -> Option<(u32, String)> {
+    let n = n?;
+    let local = n.as_str()?.trim().strip_prefix("./")?.trim_end_matches('/');
+    (!local.is_empty() && !local.contains('$')).then(|| (n.line, local.to_string()))
 }
 
 fn runs_in_a_posix_shell(shell: Option<&Node>) -> bool {
@@ -103,39 +112,47 @@ fn runs_in_a_posix_shell(shell: Option<&Node>) -> bool {
 }
 
 fn github_scripts(doc: &Node, scripts: &mut Vec<Script>, out: &mut Vec<RawRef>) {
-    let workflow_dir = literal_dir(doc.path(&["defaults", "run", "working-directory"]));
+    let mut mention = |(line, written): (u32, String)| {
+        out.push(RawRef {
+            line: line.max(1),
+            written,
+            how: RefHow::Mention,
+            cwd: None,
+        });
+    };
+    let workflow_dir = working_dir(doc.path(&["defaults", "run", "working-directory"]));
     let workflow_shell = doc.path(&["defaults", "run", "shell"]);
     for job in doc.at("jobs").entries() {
-        let job_dir = literal_dir(job.node.path(&["defaults", "run", "working-directory"]))
+        // A reusable workflow of the repository (`jobs.<id>.uses: ./.github/workflows/x.yml`).
+        if let Some(u) = local_uses(job.node.get("uses")) {
+            mention(u);
+        }
+        let job_dir = working_dir(job.node.path(&["defaults", "run", "working-directory"]))
             .or_else(|| workflow_dir.clone());
         let job_shell = job
             .node
             .path(&["defaults", "run", "shell"])
             .or(workflow_shell);
         for step in job.node.at("steps").as_seq() {
-            if let Some(uses) = step.get("uses").and_then(Node::as_str)
-                && let Some(local) = uses.trim().strip_prefix("./")
-                && let local = local.trim_end_matches('/')
-                && !local.is_empty()
-                && !local.contains('$')
-            {
-                // A local action is a directory holding action.yml.
-                out.push(RawRef {
-                    line: step.get("uses").map_or(step.line, |n| n.line),
-                    written: local.to_string(),
-                    how: RefHow::Mention,
-                    cwd: None,
-                });
+            // A local action is a directory holding action.yml.
+            if let Some(u) = local_uses(step.get("uses")) {
+                mention(u);
             }
             let Some(run) = step.get("run") else { continue };
             let Some(text) = run.as_str() else { continue };
             if !runs_in_a_posix_shell(step.get("shell").or(job_shell)) {
                 continue;
             }
+            let cwd = match working_dir(step.get("working-directory")).or_else(|| job_dir.clone()) {
+                // Runs somewhere golive cannot know: nothing to check.
+                Some(None) => continue,
+                Some(Some(d)) => Some(d).filter(|d| !d.is_empty()),
+                None => None,
+            };
             scripts.push(Script {
                 text: text.to_string(),
                 line: run.line.max(1),
-                cwd: literal_dir(step.get("working-directory")).or_else(|| job_dir.clone()),
+                cwd,
             });
         }
     }
@@ -204,6 +221,10 @@ jobs:
       - run: ./scripts/test.sh
         working-directory: services/api
       - run: ./scripts/${{ matrix.x }}.sh
+      - run: ./only/in/matrix/dir.sh
+        working-directory: ${{ matrix.dir }}
+  shared:
+    uses: ./.github/workflows/reusable.yml
 ";
         assert_eq!(
             refs(".github/workflows/release.yml", wf),
@@ -213,6 +234,7 @@ jobs:
                 (13, "scripts/migrate.sh".into(), None),
                 (14, "tools/notify.py".into(), None),
                 (17, "./scripts/test.sh".into(), Some("services/api".into())),
+                (23, ".github/workflows/reusable.yml".into(), None),
             ]
         );
     }
