@@ -66,6 +66,27 @@ pub struct Manifests {
     /// checks look up the HPA, the PDBs, the policies and the service accounts of every
     /// workload, which scanning all objects made quadratic on a repository of charts.
     by_kind: std::sync::OnceLock<(usize, HashMap<String, Vec<usize>>)>,
+    /// ConfigMaps and Secrets a kustomization generates (`configMapGenerator`,
+    /// `secretGenerator`): not objects of the repository, but what `envFrom` may name.
+    pub generated: Vec<Generated>,
+}
+
+/// A ConfigMap or Secret a kustomization generates, with the keys it will hold and where each
+/// is written (the literal in the kustomization, the line of an env file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// `ConfigMap` or `Secret`.
+    pub kind: &'static str,
+    pub name: String,
+    /// The kustomization's `namespace`, when it sets one.
+    pub namespace: Option<String>,
+    /// The kustomization file and the generator's line.
+    pub file: String,
+    pub line: u32,
+    /// (key, file, line).
+    pub keys: Vec<(String, String, u32)>,
+    /// Why some keys cannot be listed (an env file that is missing or unreadable), if any.
+    pub opaque: Option<String>,
 }
 
 /// An image name a deploy tool sets the tag of, and where it says so.
@@ -333,9 +354,18 @@ fn chart_context(
 /// The files that the repository's kustomizations name as patches (`patches[].path`,
 /// `patchesStrategicMerge`, `patchesJson6902[].path`), relative to the root; and the images
 /// they set a tag or digest for.
-fn kustomize_patches(index: &RepoIndex) -> (std::collections::HashSet<String>, Vec<Retag>) {
+/// What golive reads of the kustomizations: the files they apply as patches, the images
+/// they retag, and the ConfigMaps and Secrets they generate.
+struct Kustomized {
+    patches: std::collections::HashSet<String>,
+    retagged: Vec<Retag>,
+    generated: Vec<Generated>,
+}
+
+fn kustomize_patches(index: &RepoIndex) -> Kustomized {
     let mut out = std::collections::HashSet::new();
     let mut retagged = Vec::new();
+    let mut generated = Vec::new();
     for f in &index.files {
         if !matches!(
             f.name(),
@@ -380,9 +410,79 @@ fn kustomize_patches(index: &RepoIndex) -> (std::collections::HashSet<String>, V
                     });
                 }
             }
+            generated.extend(kustomize_generators(index, &f.rel, dir, doc));
         }
     }
-    (out, retagged)
+    Kustomized {
+        patches: out,
+        retagged,
+        generated,
+    }
+}
+
+/// The `configMapGenerator` and `secretGenerator` entries of one kustomization document.
+fn kustomize_generators(index: &RepoIndex, rel: &str, dir: &str, doc: &Node) -> Vec<Generated> {
+    let namespace = doc.get("namespace").and_then(|n| n.scalar_text());
+    let mut out = Vec::new();
+    for (key, kind) in [
+        ("configMapGenerator", "ConfigMap"),
+        ("secretGenerator", "Secret"),
+    ] {
+        for g in doc.at(key).as_seq() {
+            let Some(name) = g.get("name").and_then(|n| n.scalar_text()) else {
+                continue;
+            };
+            let mut gen_ = Generated {
+                kind,
+                name,
+                namespace: g
+                    .get("namespace")
+                    .and_then(|n| n.scalar_text())
+                    .or_else(|| namespace.clone()),
+                file: rel.to_string(),
+                line: g.line,
+                keys: Vec::new(),
+                opaque: None,
+            };
+            for l in g.at("literals").as_seq() {
+                if let Some((k, _)) = l.as_str().and_then(|t| t.split_once('=')) {
+                    gen_.keys
+                        .push((k.trim().to_string(), rel.to_string(), l.line));
+                }
+            }
+            // `files:` keys are `key=path` or the file's name.
+            for fnode in g.at("files").as_seq() {
+                if let Some(t) = fnode.as_str() {
+                    let k = match t.split_once('=') {
+                        Some((k, _)) => k,
+                        None => t.rsplit('/').next().unwrap_or(t),
+                    };
+                    gen_.keys
+                        .push((k.trim().to_string(), rel.to_string(), fnode.line));
+                }
+            }
+            // `envs:` (and the older single `env:`) are env files, relative to the kustomization.
+            let envs = g.at("envs").as_seq().iter().chain(g.get("env"));
+            for e in envs {
+                let Some(path) = e.as_str() else { continue };
+                let Some(env_rel) = crate::file_refs::resolve(dir, path) else {
+                    gen_.opaque = Some(format!("env file {path} is outside the repository"));
+                    continue;
+                };
+                match index.read_text(&env_rel) {
+                    Ok(text) => {
+                        for entry in crate::envfile::parse(&text).effective() {
+                            gen_.keys
+                                .push((entry.key.clone(), env_rel.clone(), entry.line));
+                        }
+                    }
+                    Err(_) => gen_.opaque = Some(format!("env file {env_rel} cannot be read")),
+                }
+            }
+            out.push(gen_);
+        }
+    }
+    out
 }
 
 /// The images Skaffold builds (`build.artifacts[].image`, also in profiles): it deploys each
@@ -468,8 +568,13 @@ impl Manifests {
         }
         // Plain manifests, less the patches kustomizations apply to them: a patch holds only
         // what it changes, and checked as an object it lacks everything else.
-        let (patches, retagged) = kustomize_patches(index);
+        let Kustomized {
+            patches,
+            retagged,
+            generated,
+        } = kustomize_patches(index);
         m.retagged = retagged;
+        m.generated = generated;
         m.retagged.extend(skaffold_artifacts(index));
         let mut candidates: Vec<&str> = index
             .files
