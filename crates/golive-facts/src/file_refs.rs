@@ -366,14 +366,42 @@ fn is_assignment(w: &str) -> bool {
     }
 }
 
-/// Paths the script tests for (`[ -f x ]`, `test -x x`): running them is optional.
+/// Paths the script tests for (`[ -f x ]`, `test -x x`): running them is optional. And paths
+/// it writes itself before running them, as CI steps do with installers (`curl -o install.sh`,
+/// `wget -O x`, `> x`, `tee x`, `chmod +x x`, the target of `cp`/`mv`): not the repository's.
 fn tested_paths(text: &str) -> Vec<String> {
+    let unquote = |w: &str| w.trim_matches('"').trim_matches('\'').to_string();
     let mut out = Vec::new();
     for line in text.lines() {
         let words = shell_words(line);
         for w in words.windows(2) {
-            if matches!(w[0].as_str(), "-f" | "-e" | "-x" | "-r" | "-s" | "-d") {
-                out.push(w[1].trim_matches('"').trim_matches('\'').to_string());
+            if matches!(
+                w[0].as_str(),
+                "-f" | "-e" | "-x" | "-r" | "-s" | "-d" | "-o" | "-O" | "--output" | "tee" | "+x"
+            ) || w[0].ends_with('>')
+            {
+                out.push(unquote(&w[1]));
+            }
+            if let Some(target) = w[1].strip_prefix("--output=") {
+                out.push(unquote(target));
+            }
+            if let Some(target) = w[0]
+                .strip_prefix('>')
+                .filter(|t| !t.is_empty() && *t != ">")
+            {
+                out.push(unquote(target.trim_start_matches('>')));
+            }
+        }
+        // `cp a b`, `mv a b`, `install a b`: the last operand of the command is written.
+        for (i, w) in words.iter().enumerate() {
+            if matches!(w.as_str(), "cp" | "mv" | "install" | "ln") {
+                let operands = words[i + 1..]
+                    .iter()
+                    .take_while(|x| !is_operator(x))
+                    .filter(|x| !x.starts_with('-'));
+                if let Some(last) = operands.last() {
+                    out.push(unquote(last));
+                }
             }
         }
     }
@@ -382,7 +410,9 @@ fn tested_paths(text: &str) -> Vec<String> {
 
 /// The references of a shell script, with the script's own optional paths left out.
 pub fn shell_refs(text: &str) -> Vec<RawRef> {
-    let optional = tested_paths(text);
+    // `./x` and `x` name the same file.
+    let plain = |p: &str| p.trim_start_matches("./").to_string();
+    let optional: Vec<String> = tested_paths(text).iter().map(|p| plain(p)).collect();
     let mut out = Vec::new();
     let mut heredoc: Option<String> = None;
     let mut pending = String::new();
@@ -411,7 +441,7 @@ pub fn shell_refs(text: &str) -> Vec<RawRef> {
             cwd = c;
         }
         for r in command_refs(&full) {
-            if !optional.contains(&r) {
+            if !optional.contains(&plain(&r)) {
                 out.push(RawRef {
                     line: pending_line,
                     written: r,
@@ -987,6 +1017,13 @@ mod tests {
 
     fn written(refs: &[RawRef]) -> Vec<(u32, &str)> {
         refs.iter().map(|r| (r.line, r.written.as_str())).collect()
+    }
+
+    #[test]
+    fn files_a_script_writes_before_running_are_not_references() {
+        let text = "curl -sSL https://example.com/get.sh -o get.sh\nbash get.sh\nwget -O tools/x.sh https://e/x\n./tools/x.sh\ncurl https://e/y > ./y.sh && chmod +x ./y.sh && ./y.sh\ncp templates/run.sh ./run.sh\n./run.sh\n./scripts/real.sh\n";
+        let written: Vec<String> = shell_refs(text).into_iter().map(|r| r.written).collect();
+        assert_eq!(written, ["./scripts/real.sh"]);
     }
 
     #[test]
