@@ -351,18 +351,18 @@ fn chart_context(
     }
 }
 
-/// The files that the repository's kustomizations name as patches (`patches[].path`,
-/// `patchesStrategicMerge`, `patchesJson6902[].path`), relative to the root; and the images
-/// they set a tag or digest for.
-/// What golive reads of the kustomizations: the files they apply as patches, the images
-/// they retag, and the ConfigMaps and Secrets they generate.
+/// What golive reads of the repository's kustomizations.
 struct Kustomized {
+    /// The files they name as patches (`patches[].path`, `patchesStrategicMerge`,
+    /// `patchesJson6902[].path`), relative to the root.
     patches: std::collections::HashSet<String>,
+    /// The images they set a tag or digest for.
     retagged: Vec<Retag>,
+    /// The ConfigMaps and Secrets they generate.
     generated: Vec<Generated>,
 }
 
-fn kustomize_patches(index: &RepoIndex) -> Kustomized {
+fn read_kustomizations(index: &RepoIndex) -> Kustomized {
     let mut out = std::collections::HashSet::new();
     let mut retagged = Vec::new();
     let mut generated = Vec::new();
@@ -572,7 +572,7 @@ impl Manifests {
             patches,
             retagged,
             generated,
-        } = kustomize_patches(index);
+        } = read_kustomizations(index);
         m.retagged = retagged;
         m.generated = generated;
         m.retagged.extend(skaffold_artifacts(index));

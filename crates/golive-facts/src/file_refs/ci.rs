@@ -7,7 +7,7 @@
 //! that holds it. Steps in another shell (`shell: pwsh`, `python`) are not read. Jobs run from
 //! the repository root, or from the `working-directory` a step or its defaults name.
 
-use super::{RawRef, RefHow, shell_refs};
+use super::{RawRef, RefHow, cd_of, shell_refs};
 use crate::yaml_tree::{Node, parse_documents};
 
 /// GitLab CI top-level keys that are not jobs.
@@ -19,7 +19,6 @@ const GITLAB_KEYWORDS: &[&str] = &[
     "image",
     "services",
     "cache",
-    "default",
 ];
 
 /// The references of a CI configuration; `Err` (line, message) when it is not YAML.
@@ -38,7 +37,17 @@ pub fn ci_refs(rel: &str, text: &str) -> Result<Vec<RawRef>, (u32, String)> {
     for s in scripts {
         let mut cursor = s.line.saturating_sub(1) as usize;
         let script_lines: Vec<&str> = s.text.lines().collect();
-        for r in shell_refs(&s.text) {
+        // From a `cd` golive cannot follow (`cd "$GITHUB_WORKSPACE/app"`) on, the step runs
+        // somewhere unknown: a script's own directory and its parents are the places the
+        // shell extractor then tries, but a workflow's directory is no such place.
+        let lost_from = script_lines
+            .iter()
+            .position(|l| cd_of(l) == Some(None))
+            .map_or(u32::MAX, |i| i as u32 + 1);
+        for r in shell_refs(&s.text)
+            .into_iter()
+            .filter(|r| r.line < lost_from)
+        {
             let written_on = script_lines
                 .get(r.line.saturating_sub(1) as usize)
                 .map_or("", |l| l.trim());
@@ -171,8 +180,9 @@ fn gitlab_scripts(doc: &Node, scripts: &mut Vec<Script>) {
         }
     };
     for e in doc.entries() {
-        // Hidden jobs (`.template`) are templates that `extends` runs; they are read too.
-        if GITLAB_KEYWORDS.contains(&e.key.as_str()) && e.key != "default" {
+        // Hidden jobs (`.template`) are templates that `extends` runs; they are read too, and
+        // so is `default`, whose scripts every job runs.
+        if GITLAB_KEYWORDS.contains(&e.key.as_str()) {
             continue;
         }
         if e.key == "before_script" || e.key == "after_script" {
@@ -221,6 +231,9 @@ jobs:
       - run: ./scripts/test.sh
         working-directory: services/api
       - run: ./scripts/${{ matrix.x }}.sh
+      - run: |
+          cd \"$GITHUB_WORKSPACE/app\"
+          ./build-in-app.sh
       - run: ./only/in/matrix/dir.sh
         working-directory: ${{ matrix.dir }}
   shared:
@@ -234,7 +247,7 @@ jobs:
                 (13, "scripts/migrate.sh".into(), None),
                 (14, "tools/notify.py".into(), None),
                 (17, "./scripts/test.sh".into(), Some("services/api".into())),
-                (23, ".github/workflows/reusable.yml".into(), None),
+                (26, ".github/workflows/reusable.yml".into(), None),
             ]
         );
     }
