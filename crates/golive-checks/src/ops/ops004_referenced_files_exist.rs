@@ -21,7 +21,8 @@ commands in fenced blocks marked `bash`/`sh`/`shell`/`zsh`, `console` prompts (`
 unmarked (in prose a command must be `./x`, `../x` or have a file extension); in shell scripts, Makefile recipes and package.json `scripts`, what a command runs or \
 sources (`./scripts/x.sh`, `bash scripts/x.sh`, `source lib.sh`, `. lib.sh`, `python3 x.py`); \
 in CI pipelines, the same in GitHub Actions `run:` steps (from the repository root or the step's \
-`working-directory`; steps in another `shell` or an unknown `working-directory` are not read) \
+`working-directory`; steps in another `shell` or an unknown `working-directory`, and what follows a `cd` to \
+`$VAR`, are not read) \
 and GitLab CI `script`, `before_script` and `after_script`, and the local actions and reusable \
 workflows a workflow `uses: ./…`. \
 Conservative on purpose: only repository-relative paths that look like files (a `/` and a known \
