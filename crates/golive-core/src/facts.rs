@@ -258,16 +258,30 @@ impl Facts {
 fn trace_start() -> Option<std::time::Instant> {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     ON.get_or_init(|| std::env::var_os("GOLIVE_TRACE_FACTS").is_some_and(|v| v == "1"))
-        .then(std::time::Instant::now)
+        .then(|| {
+            TRACE_EPOCH.get_or_init(std::time::Instant::now);
+            std::time::Instant::now()
+        })
 }
+
+/// When the first traced fact started: each line also says when, on that clock, its fact began
+/// and ended, so the lines show which facts overlap and which wait.
+static TRACE_EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 
 fn trace_end<T>(started: Option<std::time::Instant>, key: &str) {
     if let Some(t) = started {
         let name = std::any::type_name::<T>();
         let name = name.rsplit("::").next().unwrap_or(name);
+        let since = |i: std::time::Instant| {
+            TRACE_EPOCH.get().map_or(0.0, |e| {
+                i.saturating_duration_since(*e).as_secs_f64() * 1000.0
+            })
+        };
         eprintln!(
-            "golive: fact {name}{key} collected in {:.1} ms",
-            t.elapsed().as_secs_f64() * 1000.0
+            "golive: fact {name}{key} collected in {:.1} ms ({:.1}..{:.1} ms)",
+            t.elapsed().as_secs_f64() * 1000.0,
+            since(t),
+            since(std::time::Instant::now())
         );
     }
 }
