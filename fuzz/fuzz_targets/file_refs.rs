@@ -16,7 +16,14 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(r) = package_json_refs(text) {
         all.extend(r);
     }
-    for ci in [".github/workflows/ci.yml", ".gitlab-ci.yml"] {
+    for ci in [
+        ".github/workflows/ci.yml",
+        ".gitlab-ci.yml",
+        ".github/actions/a/action.yml",
+        ".circleci/config.yml",
+        "azure-pipelines.yml",
+        "bitbucket-pipelines.yml",
+    ] {
         if let Ok(r) = ci_refs(ci, text) {
             all.extend(r);
         }

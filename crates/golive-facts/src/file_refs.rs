@@ -53,7 +53,7 @@ impl RefSource {
             Self::Shell => "script",
             Self::Makefile => "Makefile recipe",
             Self::PackageJson => "package.json script",
-            Self::Ci => "CI workflow",
+            Self::Ci => "CI pipeline",
         }
     }
 }
@@ -408,11 +408,83 @@ fn tested_paths(text: &str) -> Vec<String> {
     out
 }
 
-/// The references of a shell script, with the script's own optional paths left out.
+/// The directories `git clone` fills in this text: the explicit target, else the name the URL
+/// ends in. What a script runs from there comes from another repository.
+pub(crate) fn cloned_dirs(text: &str) -> Vec<String> {
+    // Options of `git clone` that take a value as the next word.
+    const WITH_VALUE: &[&str] = &[
+        "-b",
+        "--branch",
+        "--depth",
+        "-o",
+        "--origin",
+        "-c",
+        "--config",
+        "--reference",
+        "-j",
+        "--jobs",
+        "--separate-git-dir",
+        "--template",
+        "-u",
+        "--upload-pack",
+        "--filter",
+        "--shallow-since",
+        "--shallow-exclude",
+    ];
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let words = shell_words(line);
+        for (i, pair) in words.windows(2).enumerate() {
+            if pair[0] != "git" || pair[1] != "clone" {
+                continue;
+            }
+            let mut operands = Vec::new();
+            let mut rest = words[i + 2..].iter().take_while(|w| !is_operator(w));
+            while let Some(w) = rest.next() {
+                if WITH_VALUE.contains(&w.as_str()) {
+                    rest.next();
+                } else if !w.starts_with('-') {
+                    operands.push(w.trim_matches(['"', '\'']).to_string());
+                }
+            }
+            let dir = match operands.as_slice() {
+                [_, dir, ..] => dir
+                    .trim_start_matches("./")
+                    .trim_end_matches('/')
+                    .to_string(),
+                [url] => url
+                    .trim_end_matches('/')
+                    .rsplit(['/', ':'])
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches(".git")
+                    .to_string(),
+                [] => String::new(),
+            };
+            if !dir.is_empty() && dir != "." && !dir.contains('$') {
+                out.push(dir);
+            }
+        }
+    }
+    out
+}
+
+/// Whether `path` (repository-relative, `./` allowed) lies under one of `dirs`.
+pub(crate) fn under_any(path: &str, dirs: &[String]) -> bool {
+    let p = path.trim_start_matches("./");
+    dirs.iter().any(|d| {
+        p.strip_prefix(d.as_str())
+            .is_some_and(|r| r.starts_with('/'))
+    })
+}
+
+/// The references of a shell script, with the script's own optional paths left out, and what
+/// it runs from repositories it clones.
 pub fn shell_refs(text: &str) -> Vec<RawRef> {
     // `./x` and `x` name the same file.
     let plain = |p: &str| p.trim_start_matches("./").to_string();
     let optional: Vec<String> = tested_paths(text).iter().map(|p| plain(p)).collect();
+    let cloned = cloned_dirs(text);
     let mut out = Vec::new();
     let mut heredoc: Option<String> = None;
     let mut pending = String::new();
@@ -441,7 +513,11 @@ pub fn shell_refs(text: &str) -> Vec<RawRef> {
             cwd = c;
         }
         for r in command_refs(&full) {
-            if !optional.contains(&plain(&r)) {
+            let from_a_clone = match &cwd {
+                Some(c) => under_any(&format!("{c}/{}", plain(&r)), &cloned),
+                None => under_any(&r, &cloned),
+            };
+            if !optional.contains(&plain(&r)) && !from_a_clone {
                 out.push(RawRef {
                     line: pending_line,
                     written: r,
@@ -466,7 +542,11 @@ fn cd_of_words(words: &[String]) -> Option<Option<String>> {
     let mut at_start = true;
     let mut found = None;
     for (i, w) in words.iter().enumerate() {
-        if at_start && w == "cd" {
+        // `popd` returns to a directory golive does not track.
+        if at_start && w == "popd" {
+            found = Some(None);
+        }
+        if at_start && (w == "cd" || w == "pushd") {
             let target = words.get(i + 1).filter(|t| !is_operator(t));
             found = Some(match target {
                 Some(t) if t.contains('$') || t.contains('`') || t == "-" => None,
@@ -818,11 +898,7 @@ fn source_of(f: &crate::repo_index::IndexedFile) -> Option<RefSource> {
         {
             Some(RefSource::PackageJson)
         }
-        FileKind::CiWorkflow
-            if f.rel.starts_with(".github/workflows/") || f.name() == ".gitlab-ci.yml" =>
-        {
-            Some(RefSource::Ci)
-        }
+        _ if ci::reads_ci(&f.rel) => Some(RefSource::Ci),
         _ if is_makefile(f.name()) => Some(RefSource::Makefile),
         _ => None,
     }
@@ -1017,6 +1093,26 @@ mod tests {
 
     fn written(refs: &[RawRef]) -> Vec<(u32, &str)> {
         refs.iter().map(|r| (r.line, r.written.as_str())).collect()
+    }
+
+    #[test]
+    fn what_a_script_runs_from_a_clone_is_another_repository() {
+        assert_eq!(
+            cloned_dirs(
+                "git clone -b main https://x/org/suite.git\ngit clone git@h:o/r.git dest/\ngit clone --depth=1 $URL\n"
+            ),
+            vec!["suite".to_string(), "dest".to_string()]
+        );
+        let script =
+            "git clone https://x/org/suite\n./suite/run.sh\n./mine.sh\ncd suite && ./inner.sh\n";
+        let got: Vec<String> = shell_refs(script).into_iter().map(|r| r.written).collect();
+        assert_eq!(got, vec!["./mine.sh".to_string()]);
+    }
+
+    #[test]
+    fn pushd_moves_and_popd_loses_the_directory() {
+        assert_eq!(cd_of("pushd tools"), Some(Some("tools".into())));
+        assert_eq!(cd_of("popd"), Some(None));
     }
 
     #[test]

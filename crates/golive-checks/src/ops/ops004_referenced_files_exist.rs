@@ -22,14 +22,21 @@ unmarked (in prose a command must be `./x`, `../x` or have a file extension); in
 sources (`./scripts/x.sh`, `bash scripts/x.sh`, `source lib.sh`, `. lib.sh`, `python3 x.py`); \
 in CI pipelines, the same in GitHub Actions `run:` steps (from the repository root or the step's \
 `working-directory`; steps in another `shell` or an unknown `working-directory`, and what follows a `cd` to \
-`$VAR`, are not read) \
-and GitLab CI `script`, `before_script` and `after_script`, and the local actions and reusable \
-workflows a workflow `uses: ./…`. \
+`$VAR`, are not read), \
+the `run` steps of composite actions (`action.yml`; `${{ github.action_path }}` is the action's \
+directory), GitLab CI `script`, `before_script` and `after_script`, CircleCI `run` steps of jobs \
+that `checkout` (a step's `working_directory` honoured; `<< parameters.x >>` is a value, not a \
+path), Azure Pipelines `script`/`bash` steps (`workingDirectory` honoured; not deployment jobs or \
+jobs with `checkout: none`) and local `template:` files (from the including file's directory, \
+`/x` from the root; not `x.yml@repo`), Bitbucket Pipelines step `script` and `after-script`, and \
+the local actions and reusable workflows a workflow `uses: ./…`. \
 Conservative on purpose: only repository-relative paths that look like files (a `/` and a known \
 extension or name; in scripts also a `./` prefix or a script run by an interpreter); never URLs, globs, `$VAR`/`${VAR}` paths, \
 `~`, absolute paths (`/etc/…`), env files, build outputs (dist/, node_modules/, venv/…), fenced \
 blocks in other languages (yaml, text: examples and output), heredoc bodies, or paths a script \
-tests with `[ -f … ]` first. A path resolves from the repository root or the referring file's \
+tests with `[ -f … ]` first, or paths inside another repository a script or job clones (`git clone … dir`, \
+`actions/checkout` with `repository` and `path`). `cd`, `pushd` and `popd` move the directory a script \
+resolves from (after a `popd`, as after a `cd` to `$VAR`, a CI step reads nothing more and a script resolves from its own directory, a parent or the root). A path resolves from the repository root or the referring file's \
 directory (links: the document's directory). Missing and git-ignored is a warning (a build or \
 the deploy may create it). Dockerfiles and compose files have DOCKER006 and COMPOSE004; tests \
 and examples are not read.",
