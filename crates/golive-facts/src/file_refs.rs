@@ -28,7 +28,9 @@ use crate::docs::RepoDocs;
 use crate::repo_index::{FileKind, RepoIndex, is_env_file_name, is_test_or_example_path};
 use golive_core::{Fact, FactError, Facts};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use regex::Regex;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 mod ci;
 pub use ci::ci_refs;
@@ -489,7 +491,10 @@ pub fn shell_refs(text: &str) -> Vec<RawRef> {
     let mut heredoc: Option<String> = None;
     let mut pending = String::new();
     let mut pending_line = 0u32;
-    let mut cwd: Option<String> = None;
+    // `Some(None)`: where the script started (unknown); `Some(Some(dir))`: after a `cd` to
+    // `dir`; `None`: lost.
+    let mut cwd: Option<Option<String>> = Some(None);
+    let mut script_dirs: Vec<(String, String)> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let lineno = n as u32 + 1;
         if let Some(end) = &heredoc {
@@ -509,9 +514,28 @@ pub fn shell_refs(text: &str) -> Vec<RawRef> {
         pending.push_str(line);
         let full = std::mem::take(&mut pending);
         heredoc = heredoc_end(&full);
-        if let Some(c) = cd_of(&full) {
-            cwd = c;
+        if let Some(var) = script_dir_assignment(&full) {
+            script_dirs.push(var);
         }
+        // A `cd` in a subshell (`(cd build && make)`) holds for that line only.
+        let line_cwd = match cd_target(&full) {
+            None => cwd.clone(),
+            Some(CdTarget::Literal(t)) if t.starts_with(['/', '~']) => Some(Some(t)),
+            Some(CdTarget::Literal(t)) => cwd.clone().map(|c| match c {
+                Some(c) => Some(format!("{c}/{t}")),
+                None => Some(t),
+            }),
+            Some(CdTarget::Dynamic(t)) => script_dir_of(&t, &script_dirs).map(Some),
+            Some(CdTarget::Popd) => None,
+        };
+        if !full.trim_start().starts_with('(') {
+            cwd = line_cwd.clone();
+        }
+        // After a `cd` golive cannot follow (`cd "$BUILD_DIR"`, `popd`) the script runs
+        // somewhere unknown: what it names from there is not read.
+        let Some(cwd) = line_cwd else {
+            continue;
+        };
         for r in command_refs(&full) {
             let from_a_clone = match &cwd {
                 Some(c) => under_any(&format!("{c}/{}", plain(&r)), &cloned),
@@ -528,6 +552,91 @@ pub fn shell_refs(text: &str) -> Vec<RawRef> {
         }
     }
     out
+}
+
+/// Where a line's `cd` goes.
+#[derive(Debug, PartialEq, Eq)]
+enum CdTarget {
+    Literal(String),
+    /// Computed (`"$DIR"`, `"$(dirname "$0")/.."`, `-`, home): maybe known, see
+    /// [`script_dir_of`].
+    Dynamic(String),
+    Popd,
+}
+
+/// The `cd`, `pushd` or `popd` of a line, the last when there are several.
+fn cd_target(line: &str) -> Option<CdTarget> {
+    let words = shell_words(line);
+    let mut at_start = true;
+    let mut found = None;
+    for (i, w) in words.iter().enumerate() {
+        if at_start && w == "popd" {
+            found = Some(CdTarget::Popd);
+        }
+        if at_start && (w == "cd" || w == "pushd") {
+            let target = words.get(i + 1).filter(|t| !is_operator(t));
+            found = Some(match target {
+                Some(t) if t.contains('$') || t.contains('`') || t == "-" => {
+                    CdTarget::Dynamic(t.clone())
+                }
+                Some(t) => CdTarget::Literal(t.trim_matches(['"', '\'']).to_string()),
+                None => CdTarget::Literal("~".to_string()),
+            });
+        }
+        at_start = is_operator(w) || (at_start && PREFIXES.contains(&w.as_str()));
+    }
+    found
+}
+
+/// The script's own directory as a shell computes it: `$(dirname "$0")`,
+/// `$(dirname "${BASH_SOURCE[0]}")`, `${0%/*}`.
+const SCRIPT_DIR: &str = r#"(?:\$\(\s*dirname\s+\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)\s*\)|\$\{(?:0|BASH_SOURCE(?:\[0\])?)%/\*\})"#;
+
+/// A `cd` target golive can follow although it is computed, as a directory relative to the
+/// script's (`..` for `"$(dirname "$0")/.."`): the script's directory, or a variable set from
+/// it or from `git rev-parse --show-toplevel` before.
+fn script_dir_of(target: &str, vars: &[(String, String)]) -> Option<String> {
+    static DIRECT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"^{SCRIPT_DIR}(?P<rest>(?:/[\w.-]+)*)/?$"))
+            .expect("script directory pattern")
+    });
+    static VAR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\$\{?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}?(?P<rest>(?:/[\w.-]+)*)/?$")
+            .expect("variable pattern")
+    });
+    let t = target.replace(['"', '\''], "");
+    let (base, rest) = if let Some(c) = DIRECT.captures(&t) {
+        (".".to_string(), c["rest"].to_string())
+    } else {
+        let c = VAR.captures(&t)?;
+        let (_, dir) = vars.iter().rev().find(|(n, _)| *n == c["name"])?;
+        (dir.clone(), c["rest"].to_string())
+    };
+    Some(format!("{base}{rest}"))
+}
+
+/// `DIR="$(cd "$(dirname "$0")/.." && pwd)"`, `ROOT=$(git rev-parse --show-toplevel)` and the
+/// like: the variable and the directory (relative to the script's) it holds.
+fn script_dir_assignment(line: &str) -> Option<(String, String)> {
+    static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"^\s*(?:(?:export|readonly|local|declare)\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?:\$\(\s*cd\s+)?(?:(?P<script>{SCRIPT_DIR})(?P<rest>(?:/[\w.-]+)*)/?|(?P<top>\$\(\s*git\s+rev-parse\s+--show-toplevel\s*\)))(?:\s*(?:&&|;)\s*pwd(?:\s+-P)?\s*\))?\s*(?:;.*|#.*)?$"
+        ))
+        .expect("assignment pattern")
+    });
+    if !line.contains('=') {
+        return None;
+    }
+    let t = line.replace(['"', '\''], "");
+    let c = ASSIGN.captures(&t)?;
+    let dir = if c.name("top").is_some() {
+        // The root: from the script's directory, a path found at the root is found too
+        // (the resolver tries the root with every `cd`).
+        ".".to_string()
+    } else {
+        format!(".{}", c.name("rest").map_or("", |m| m.as_str()))
+    };
+    Some((c["name"].to_string(), dir))
 }
 
 /// The effect of a `cd` on this line: `Some(None)` when it goes somewhere golive cannot know
@@ -798,11 +907,12 @@ impl MarkdownRefs {
 
 /// `rel` joined onto `dir`, normalised; `None` when it leaves the repository.
 pub fn resolve(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dir.is_empty() {
-        Vec::new()
-    } else {
-        dir.split('/').collect()
-    };
+    resolve_dir(dir, rel).filter(|p| !p.is_empty())
+}
+
+/// [`resolve`] for a directory, which may be the root (`""`); `None` above the root.
+fn resolve_dir(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for p in rel.split('/') {
         match p {
             "" | "." => {}
@@ -812,7 +922,7 @@ pub fn resolve(dir: &str, rel: &str) -> Option<String> {
             p => parts.push(p),
         }
     }
-    (!parts.is_empty()).then(|| parts.join("/"))
+    Some(parts.join("/"))
 }
 
 /// Words in a document's name or directory that make it operational: what people follow
@@ -1015,7 +1125,7 @@ impl FileRefs {
                     (_, RefHow::Link, _) => vec![dir.to_string()],
                     // A CI job starts in the repository root, or its working directory.
                     (None, _, RefSource::Ci) => vec![String::new()],
-                    (Some(cd), _, RefSource::Ci) => resolve("", cd)
+                    (Some(cd), _, RefSource::Ci) => resolve_dir("", cd)
                         .filter(|_| !cd.starts_with(['/', '~']))
                         .filter(|d| index.root.join(d).is_dir())
                         .into_iter()
@@ -1025,9 +1135,14 @@ impl FileRefs {
                     (Some(cd), _, _) => [*dir, ""]
                         .iter()
                         .filter(|_| !cd.starts_with(['/', '~']))
-                        .filter_map(|b| resolve(b, cd))
+                        .filter_map(|b| resolve_dir(b, cd))
                         .filter(|d| index.root.join(d).is_dir())
-                        .collect(),
+                        .fold(Vec::new(), |mut v, d| {
+                            if !v.contains(&d) {
+                                v.push(d);
+                            }
+                            v
+                        }),
                     // The working directory of a script or a documented command is unknown:
                     // the file's directory, one of its parents, or the root.
                     (None, _, _) => {
@@ -1113,6 +1228,69 @@ mod tests {
     fn pushd_moves_and_popd_loses_the_directory() {
         assert_eq!(cd_of("pushd tools"), Some(Some("tools".into())));
         assert_eq!(cd_of("popd"), Some(None));
+    }
+
+    #[test]
+    fn after_a_cd_golive_cannot_follow_a_script_is_not_read() {
+        let script = "./first.sh\ncd \"$BUILD_DIR\"\n./lost.sh\ncd sub\n./still-lost.sh\n";
+        let got: Vec<String> = shell_refs(script).into_iter().map(|r| r.written).collect();
+        assert_eq!(got, ["./first.sh"]);
+        let script = "pushd tools\n./a.sh\npopd\n./b.sh\n";
+        let got: Vec<(String, Option<String>)> = shell_refs(script)
+            .into_iter()
+            .map(|r| (r.written, r.cwd))
+            .collect();
+        assert_eq!(got, [("./a.sh".to_string(), Some("tools".to_string()))]);
+    }
+
+    #[test]
+    fn a_subshell_cd_holds_for_its_line() {
+        let script = "(cd \"$X\" && ./there.sh)\n(cd web && ./build.sh)\n./here.sh\n";
+        let got: Vec<(String, Option<String>)> = shell_refs(script)
+            .into_iter()
+            .map(|r| (r.written, r.cwd))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("./build.sh".to_string(), Some("web".to_string())),
+                ("./here.sh".to_string(), None)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_scripts_own_directory_is_followed() {
+        let cwd_of = |script: &str| -> Vec<Option<String>> {
+            shell_refs(script).into_iter().map(|r| r.cwd).collect()
+        };
+        let dot = |d: &str| vec![Some(d.to_string())];
+        assert_eq!(cwd_of("cd \"$(dirname \"$0\")\"\n./x.sh\n"), dot("."));
+        assert_eq!(cwd_of("cd \"$(dirname \"$0\")/..\"\n./x.sh\n"), dot("./.."));
+        assert_eq!(cwd_of("cd \"${0%/*}\"/../app\n./x.sh\n"), dot("./../app"));
+        assert_eq!(
+            cwd_of(
+                "DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")/..\" && pwd)\"\ncd \"$DIR\"\n./x.sh\n"
+            ),
+            dot("./..")
+        );
+        assert_eq!(
+            cwd_of("ROOT=$(git rev-parse --show-toplevel)\ncd \"${ROOT}/deploy\"\n./x.sh\n"),
+            dot("./deploy")
+        );
+        // A variable set from something else is not followed.
+        assert!(cwd_of("DIR=$(mktemp -d)\ncd \"$DIR\"\n./x.sh\n").is_empty());
+        // A literal `cd` after another goes on from it.
+        assert_eq!(cwd_of("cd deploy\ncd k8s\n./x.sh\n"), dot("deploy/k8s"));
+    }
+
+    #[test]
+    fn directories_resolve_to_the_root_but_not_above() {
+        assert_eq!(resolve_dir("scripts", ".."), Some(String::new()));
+        assert_eq!(resolve_dir("", "."), Some(String::new()));
+        assert_eq!(resolve_dir("a/b", "./../c"), Some("a/c".to_string()));
+        assert_eq!(resolve_dir("", ".."), None);
+        assert_eq!(resolve("scripts", ".."), None);
     }
 
     #[test]

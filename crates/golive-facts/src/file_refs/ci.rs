@@ -9,7 +9,7 @@
 //! that holds it. Steps in another shell (`shell: pwsh`, `python`) are not read. Jobs run from
 //! the repository root, or from the working directory a step or its defaults name.
 
-use super::{RawRef, RefHow, cd_of, cloned_dirs, shell_refs, under_any};
+use super::{RawRef, RefHow, cloned_dirs, shell_refs, under_any};
 use crate::yaml_tree::{Node, parse_documents};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -88,16 +88,8 @@ pub fn ci_refs(rel: &str, text: &str) -> Result<Vec<RawRef>, (u32, String)> {
     let lines: Vec<&str> = text.lines().collect();
     for s in scripts {
         let mut cursor = s.line.saturating_sub(1) as usize;
-        let script_lines: Vec<&str> = s.text.lines().collect();
         // Placed by the text as the file has it, before any substitution.
         let shown_lines: Vec<&str> = s.shown.as_deref().unwrap_or(&s.text).lines().collect();
-        // From a `cd` golive cannot follow (`cd "$GITHUB_WORKSPACE/app"`) on, the step runs
-        // somewhere unknown: a script's own directory and its parents are the places the
-        // shell extractor then tries, but a workflow's directory is no such place.
-        let lost_from = script_lines
-            .iter()
-            .position(|l| cd_of(l) == Some(None))
-            .map_or(u32::MAX, |i| i as u32 + 1);
         let foreign = |r: &RawRef| {
             let in_dir = match (&r.cwd, &s.cwd) {
                 (Some(cd), _) if cd.starts_with(['/', '~']) => return false,
@@ -110,10 +102,7 @@ pub fn ci_refs(rel: &str, text: &str) -> Result<Vec<RawRef>, (u32, String)> {
                 &s.foreign,
             )
         };
-        for r in shell_refs(&s.text)
-            .into_iter()
-            .filter(|r| r.line < lost_from && !foreign(r))
-        {
+        for r in shell_refs(&s.text).into_iter().filter(|r| !foreign(r)) {
             let written_on = shown_lines
                 .get(r.line.saturating_sub(1) as usize)
                 .map_or("", |l| l.trim());
