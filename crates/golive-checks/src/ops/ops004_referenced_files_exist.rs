@@ -36,7 +36,7 @@ extension or name; in scripts also a `./` prefix or a script run by an interpret
 blocks in other languages (yaml, text: examples and output), heredoc bodies, or paths a script \
 tests with `[ -f … ]` first, or paths inside another repository a script or job clones (`git clone … dir`, \
 `actions/checkout` with `repository` and `path`). `cd`, `pushd` and `popd` move the directory a script \
-resolves from (a script's own directory, `$(dirname "$0")`, `${BASH_SOURCE%/*}` or a variable set from them or from `git rev-parse --show-toplevel`, is followed; after a `popd` or a `cd` to any other `$VAR` nothing more is read; a `cd` in a `( … )` subshell holds for its line). A path resolves from the repository root or the referring file's \
+resolves from (a script's own directory, `$(dirname \"$0\")`, `${BASH_SOURCE%/*}` or a variable set from them or from `git rev-parse --show-toplevel`, is followed; after a `popd` or a `cd` to any other `$VAR` nothing more is read; a `cd` in a `( … )` subshell holds for its line). A path resolves from the repository root or the referring file's \
 directory (links: the document's directory). Missing and git-ignored is a warning (a build or \
 the deploy may create it). Dockerfiles and compose files have DOCKER006 and COMPOSE004; tests \
 and examples are not read.",
