@@ -1,60 +1,37 @@
-//! A small parallel map over a slice with scoped threads (no extra dependency): files are
-//! read and parsed on every core, results come back in input order.
+//! A parallel map over a slice on one pool of worker threads for the whole run: files are
+//! read and parsed on every core, results come back in input order. One pool, not threads
+//! per call, because every thread that allocates gets its own allocator heap, and fresh heap
+//! pages (zeroed by the kernel, first touched on a virtual machine) were a large part of a
+//! static run's time when each collector started its own short-lived threads.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use rayon::prelude::*;
 
 const STACK: usize = 8 * 1024 * 1024;
 
-/// Applies `f` to every item on up to `available_parallelism` threads, keeping order.
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        // On Linux each answer reads the cgroup's CPU quota files: asked once.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores.min(16))
+            .thread_name(|i| format!("golive-parallel-{i}"))
+            // Parsers recurse: give the workers the stack a main thread has.
+            .stack_size(STACK)
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Applies `f` to every item on the run's worker pool, keeping order. A panic in `f` reaches
+/// the caller (the engine reports it as an error of the fact), as it would without threads.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    // Asked once: on Linux each answer reads the cgroup's CPU quota files.
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let threads = cores.min(items.len().max(1)).min(16);
-    if threads <= 1 || items.len() < 4 {
-        return items.iter().map(&f).collect();
+    match pool() {
+        Some(pool) if items.len() >= 4 => pool.install(|| items.par_iter().map(&f).collect()),
+        // A single item, or no pool could be started: this thread does the work.
+        _ => items.iter().map(&f).collect(),
     }
-    let next = AtomicUsize::new(0);
-    let mut parts: Vec<Vec<(usize, R)>> = std::thread::scope(|s| {
-        let work = || {
-            let mut out = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                out.push((i, f(item)));
-            }
-            out
-        };
-        // Parsers recurse: give the workers the stack a main thread has.
-        let handles: Vec<_> = (0..threads)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(STACK)
-                    .spawn_scoped(s, work)
-                    .ok()
-            })
-            .collect();
-        // If no thread could be started, this thread does the work.
-        let mut parts: Vec<Vec<(usize, R)>> = handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect();
-        parts.push(work());
-        parts
-    });
-    let mut slots: Vec<Option<R>> = items.iter().map(|_| None).collect();
-    for (i, r) in parts.iter_mut().flat_map(std::mem::take) {
-        if let Some(slot) = slots.get_mut(i) {
-            *slot = Some(r);
-        }
-    }
-    // A worker that panicked lost its results: redo those items here, so that a panic
-    // surfaces (as an error of the fact) instead of silently dropping files.
-    slots
-        .into_iter()
-        .zip(items)
-        .map(|(r, item)| r.unwrap_or_else(|| f(item)))
-        .collect()
 }
 
 #[cfg(test)]
@@ -66,5 +43,17 @@ mod tests {
             super::map(&v, |x| x * 2),
             v.iter().map(|x| x * 2).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn a_panic_reaches_the_caller() {
+        let v: Vec<u32> = (0..100).collect();
+        let r = std::panic::catch_unwind(|| {
+            super::map(&v, |x| {
+                assert!(*x != 57, "item 57");
+                *x
+            })
+        });
+        assert!(r.is_err());
     }
 }
