@@ -3,12 +3,15 @@
 //! panic, and every reference has a line inside the file and a path golive would accept.
 
 use golive_facts::file_refs::{
-    ci_refs, command_refs, makefile_refs, markdown_refs, package_json_refs, shell_refs,
+    PIPELINE_PATHS, ci_refs, command_refs, makefile_refs, markdown_refs, package_json_refs,
+    shell_refs,
 };
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let lines = text.lines().count() as u32 + 1;
     let mut all = markdown_refs(text);
     all.extend(shell_refs(text));
@@ -16,14 +19,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(r) = package_json_refs(text) {
         all.extend(r);
     }
-    for ci in [
-        ".github/workflows/ci.yml",
-        ".gitlab-ci.yml",
-        ".github/actions/a/action.yml",
-        ".circleci/config.yml",
-        "azure-pipelines.yml",
-        "bitbucket-pipelines.yml",
-    ] {
+    for ci in PIPELINE_PATHS {
         if let Ok(r) = ci_refs(ci, text) {
             all.extend(r);
         }

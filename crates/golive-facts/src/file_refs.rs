@@ -33,7 +33,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 mod ci;
-pub use ci::ci_refs;
+pub use ci::{PIPELINE_PATHS, ci_refs};
 
 /// Read at most this many files, and keep at most this many references: bounded on a monorepo.
 const MAX_FILES: usize = 5000;

@@ -66,6 +66,17 @@ pub(crate) fn reads_ci(rel: &str) -> bool {
     }
 }
 
+/// A path of each pipeline kind [`ci_refs`] reads, where its CI system looks for it: the
+/// tests and the fuzz target feed the same input as each kind.
+pub const PIPELINE_PATHS: [&str; 6] = [
+    ".github/workflows/ci.yml",
+    ".gitlab-ci.yml",
+    ".github/actions/a/action.yml",
+    ".circleci/config.yml",
+    "azure-pipelines.yml",
+    "bitbucket-pipelines.yml",
+];
+
 /// The references of a CI configuration; `Err` (line, message) when it is not YAML.
 pub fn ci_refs(rel: &str, text: &str) -> Result<Vec<RawRef>, (u32, String)> {
     let Some(pipeline) = pipeline_of(rel) else {
@@ -844,14 +855,7 @@ definitions:
             }
             let text = String::from_utf8_lossy(&bytes);
             let lines = text.lines().count() as u32;
-            for rel in [
-                ".github/workflows/ci.yml",
-                ".gitlab-ci.yml",
-                ".github/actions/a/action.yml",
-                ".circleci/config.yml",
-                "azure-pipelines.yml",
-                "bitbucket-pipelines.yml",
-            ] {
+            for rel in super::PIPELINE_PATHS {
                 for r in ci_refs(rel, &text).unwrap_or_default() {
                     assert!(r.line >= 1 && r.line <= lines.max(1), "{r:?} in {text}");
                     assert!(!r.written.is_empty());
