@@ -1313,6 +1313,21 @@ impl DockerBuilds {
         }
     }
 
+    /// Files a build copies into its image by their own name (not by a directory around them),
+    /// relative to the root. A script copied so runs in the image, from its working directory
+    /// and among the image's files, not the repository's.
+    pub fn files_copied_by_name(&self) -> std::collections::BTreeSet<String> {
+        self.builds
+            .iter()
+            .flat_map(|b| {
+                b.sources
+                    .iter()
+                    .filter(|s| s.status == SourceStatus::Exists && !has_glob(&s.source))
+                    .map(|s| join_rel(&b.context, &s.source))
+            })
+            .collect()
+    }
+
     pub fn inputs(&self, dockerfile: &str) -> Option<&BuildInputs> {
         self.builds.iter().find(|b| b.dockerfile == dockerfile)
     }

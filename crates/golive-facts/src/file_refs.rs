@@ -259,6 +259,24 @@ fn shell_words(line: &str) -> Vec<String> {
                 }
             }
             '#' if cur.is_empty() => break,
+            // `${VAR}` is part of its word (`./${PHASE}install/x`), not a `{ ...; }` group.
+            '$' if chars.peek() == Some(&'{') => {
+                cur.push(c);
+                let mut depth = 0u32;
+                for n in chars.by_ref() {
+                    cur.push(n);
+                    match n {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
             ' ' | '\t' => {
                 if !cur.is_empty() {
                     out.push(std::mem::take(&mut cur));
@@ -1078,6 +1096,13 @@ impl<'a> Names<'a> {
 }
 
 impl FileRefs {
+    /// Drops the references of scripts an image build copies by name: such a script runs in
+    /// the container, where `./manage.py` is the image's working directory, not the repository.
+    pub fn leave_out_scripts_run_in_images(&mut self, copied: &std::collections::BTreeSet<String>) {
+        self.refs
+            .retain(|r| r.source != RefSource::Shell || !copied.contains(&r.file));
+    }
+
     /// `docs`, when given, holds the references of the markdown documents it parsed.
     pub fn build(index: &RepoIndex, docs: Option<&RepoDocs>) -> Self {
         let sources: Vec<(&str, &str, RefSource)> = index
@@ -1196,9 +1221,15 @@ impl Fact for FileRefs {
         let index = facts.get::<RepoIndex>().await?;
         // The docs fact parses the markdown once for both; without it, parse here.
         let docs = facts.get::<RepoDocs>().await.ok();
-        tokio::task::spawn_blocking(move || FileRefs::build(&index, docs.as_deref()))
-            .await
-            .map_err(|e| FactError::new(format!("reading file references failed: {e}")))
+        let mut refs =
+            tokio::task::spawn_blocking(move || FileRefs::build(&index, docs.as_deref()))
+                .await
+                .map_err(|e| FactError::new(format!("reading file references failed: {e}")))?;
+        // Asked after the references are read, so that reading does not wait for the builds.
+        if let Ok(builds) = facts.get::<crate::dockerfile::DockerBuilds>().await {
+            refs.leave_out_scripts_run_in_images(&builds.files_copied_by_name());
+        }
+        Ok(refs)
     }
 }
 
@@ -1228,6 +1259,21 @@ mod tests {
     fn pushd_moves_and_popd_loses_the_directory() {
         assert_eq!(cd_of("pushd tools"), Some(Some("tools".into())));
         assert_eq!(cd_of("popd"), Some(None));
+    }
+
+    #[test]
+    fn a_braced_variable_is_part_of_its_word() {
+        let line = "docker build -t ${IMAGE_TAG} -f ./${PHASE}install/Dockerfile .";
+        assert!(shell_words(line).contains(&"./${PHASE}install/Dockerfile".to_string()));
+        assert!(shell_refs(line).is_empty());
+        let doc = "```shell\n$> docker build -f ./${PHASE}install/Dockerfile .\n```\n";
+        assert!(markdown_refs(doc).is_empty());
+        // A `{ ...; }` group still starts a command.
+        let got: Vec<String> = shell_refs("{ ./a.sh; } && ${RUN:-x} ./b.sh\n")
+            .into_iter()
+            .map(|r| r.written)
+            .collect();
+        assert_eq!(got, ["./a.sh"]);
     }
 
     #[test]
