@@ -389,7 +389,7 @@ fn is_assignment(w: &str) -> bool {
 /// Paths the script tests for (`[ -f x ]`, `test -x x`): running them is optional. And paths
 /// it writes itself before running them, as CI steps do with installers (`curl -o install.sh`,
 /// `wget -O x`, `> x`, `tee x`, `chmod +x x`, the target of `cp`/`mv`): not the repository's.
-fn tested_paths(text: &str) -> Vec<String> {
+pub(crate) fn tested_paths(text: &str) -> Vec<String> {
     let unquote = |w: &str| w.trim_matches('"').trim_matches('\'').to_string();
     let mut out = Vec::new();
     for line in text.lines() {

@@ -9,7 +9,7 @@
 //! that holds it. Steps in another shell (`shell: pwsh`, `python`) are not read. Jobs run from
 //! the repository root, or from the working directory a step or its defaults name.
 
-use super::{RawRef, RefHow, cloned_dirs, shell_refs, under_any};
+use super::{RawRef, RefHow, cloned_dirs, shell_refs, tested_paths, under_any};
 use crate::yaml_tree::{Node, parse_documents};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -97,6 +97,13 @@ pub fn ci_refs(rel: &str, text: &str) -> Result<Vec<RawRef>, (u32, String)> {
         }
     }
     let lines: Vec<&str> = text.lines().collect();
+    // What one step writes or tests (`-o ml_example`, `> out.txt`, `[ -f x ]`), a later one may
+    // run: the steps of a job share a workspace, so such a path is no missing file.
+    let made: Vec<String> = scripts
+        .iter()
+        .flat_map(|s| tested_paths(&s.text))
+        .map(|p| p.trim_start_matches("./").to_string())
+        .collect();
     for s in scripts {
         let mut cursor = s.line.saturating_sub(1) as usize;
         // Placed by the text as the file has it, before any substitution.
@@ -113,7 +120,11 @@ pub fn ci_refs(rel: &str, text: &str) -> Result<Vec<RawRef>, (u32, String)> {
                 &s.foreign,
             )
         };
-        for r in shell_refs(&s.text).into_iter().filter(|r| !foreign(r)) {
+        let made_here = |r: &RawRef| made.iter().any(|m| m == r.written.trim_start_matches("./"));
+        for r in shell_refs(&s.text)
+            .into_iter()
+            .filter(|r| !foreign(r) && !made_here(r))
+        {
             let written_on = shown_lines
                 .get(r.line.saturating_sub(1) as usize)
                 .map_or("", |l| l.trim());
@@ -336,7 +347,13 @@ fn action_scripts(doc: &Node, dir: &str, scripts: &mut Vec<Script>, out: &mut Ve
         return;
     }
     let here = if dir.is_empty() { "." } else { dir };
-    for step in doc.path(&["runs", "steps"]).map_or(&[][..], Node::as_seq) {
+    let steps = doc.path(&["runs", "steps"]).map_or(&[][..], Node::as_seq);
+    // The action's steps run in one job: a repository an earlier step clones is not this one.
+    let Some(foreign) = other_repositories(steps) else {
+        return;
+    };
+    let first = scripts.len();
+    for step in steps {
         if let Some(u) = local_uses(step.get("uses")) {
             mention(out, u, None);
         }
@@ -355,6 +372,9 @@ fn action_scripts(doc: &Node, dir: &str, scripts: &mut Vec<Script>, out: &mut Ve
             None => None,
         };
         scripts.push(Script::new(text, run.line, cwd).substituted(&ACTION_PATH, here));
+    }
+    for s in &mut scripts[first..] {
+        s.foreign.clone_from(&foreign);
     }
 }
 
@@ -719,6 +739,38 @@ stages:
                 (13, "./app.sh".into(), Some("services/app".into())),
                 (21, "pipelines/stage.yml".into(), None),
             ]
+        );
+    }
+
+    #[test]
+    fn what_an_earlier_step_builds_or_clones_is_not_missing() {
+        let workflow = "\
+jobs:
+  ml:
+    steps:
+      - uses: actions/checkout@v4
+      - run: ocamlfind ocamlopt -o ml_example examples/ml/ml_example.ml
+      - run: ./ml_example
+      - run: ./scripts/lint.sh
+";
+        assert_eq!(
+            refs(".github/workflows/ml.yml", workflow),
+            vec![(7, "./scripts/lint.sh".into(), None)]
+        );
+        let action = "\
+runs:
+  using: composite
+  steps:
+    - run: git clone https://github.com/z3prover/z3test z3test
+      shell: bash
+    - run: python z3test/scripts/test_benchmarks.py build/z3
+      shell: bash
+    - run: python scripts/mine.py
+      shell: bash
+";
+        assert_eq!(
+            refs(".github/actions/cov/action.yml", action),
+            vec![(8, "scripts/mine.py".into(), None)]
         );
     }
 
