@@ -35,8 +35,8 @@ extension or name; in scripts also a `./` prefix or a script run by an interpret
 `~`, absolute paths (`/etc/…`), env files, build outputs (dist/, node_modules/, venv/…), fenced \
 blocks in other languages (yaml, text: examples and output), heredoc bodies, or paths a script \
 tests with `[ -f … ]` first, or paths inside another repository a script or job clones (`git clone … dir`, \
-`actions/checkout` with `repository` and `path`; in a CI job or composite action, also one an \
-earlier step clones), or paths a CI step writes (`-o ml_example`, `> x`, the target of `cp`) \
+`actions/checkout` with `repository` and `path`; in a CI file, also one that another \
+step clones), or paths a CI step writes (`-o ml_example`, `> x`, the target of `cp`) \
 for another to run. A script a Dockerfile copies by its own name (`COPY docker/entrypoint.sh \
 /opt/app/`) runs in the image, from the image's working directory: its paths are not read. `cd`, `pushd` and `popd` move the directory a script \
 resolves from (a script's own directory, `$(dirname \"$0\")`, `${BASH_SOURCE%/*}` or a variable set from them or from `git rev-parse --show-toplevel`, is followed; after a `popd` or a `cd` to any other `$VAR` nothing more is read; a `cd` in a `( … )` subshell holds for its line). A path resolves from the repository root or the referring file's \

@@ -104,7 +104,11 @@ pub fn ci_refs(rel: &str, text: &str) -> Result<Vec<RawRef>, (u32, String)> {
         .flat_map(|s| tested_paths(&s.text))
         .map(|p| p.trim_start_matches("./").to_string())
         .collect();
-    for s in scripts {
+    // Likewise a repository one step clones (GitLab's `before_script`, a CircleCI or Azure
+    // step) is there for the later ones.
+    let clones: Vec<String> = scripts.iter().flat_map(|s| cloned_dirs(&s.text)).collect();
+    for mut s in scripts {
+        s.foreign.extend(clones.iter().cloned());
         let mut cursor = s.line.saturating_sub(1) as usize;
         // Placed by the text as the file has it, before any substitution.
         let shown_lines: Vec<&str> = s.shown.as_deref().unwrap_or(&s.text).lines().collect();
@@ -771,6 +775,22 @@ runs:
         assert_eq!(
             refs(".github/actions/cov/action.yml", action),
             vec![(8, "scripts/mine.py".into(), None)]
+        );
+    }
+
+    #[test]
+    fn a_repository_cloned_before_the_script_is_not_this_one() {
+        let pipeline = "\
+regressions:
+  before_script:
+    - git clone https://example.com/org/suite.git
+  script:
+    - ./suite/run.sh
+    - ./ci/mine.sh
+";
+        assert_eq!(
+            refs(".gitlab-ci.yml", pipeline),
+            vec![(6, "./ci/mine.sh".into(), None)]
         );
     }
 
