@@ -98,7 +98,8 @@ pub fn ci_refs(rel: &str, text: &str) -> Result<Vec<RawRef>, (u32, String)> {
     }
     let lines: Vec<&str> = text.lines().collect();
     // What one step writes or tests (`-o ml_example`, `> out.txt`, `[ -f x ]`), a later one may
-    // run: the steps of a job share a workspace, so such a path is no missing file.
+    // run: the steps of a job share a workspace, so such a path is no missing file. Taken over
+    // the whole file, not per job: a missed alarm rather than a false one.
     let made: Vec<String> = scripts
         .iter()
         .flat_map(|s| tested_paths(&s.text))
@@ -352,7 +353,9 @@ fn action_scripts(doc: &Node, dir: &str, scripts: &mut Vec<Script>, out: &mut Ve
     }
     let here = if dir.is_empty() { "." } else { dir };
     let steps = doc.path(&["runs", "steps"]).map_or(&[][..], Node::as_seq);
-    // The action's steps run in one job: a repository an earlier step clones is not this one.
+    // The action's steps run in one job: as for a workflow's job, a step that checks another
+    // repository out (`actions/checkout` with `repository` and `path`) marks it, and one that
+    // checks this repository out elsewhere leaves nothing to resolve from the root.
     let Some(foreign) = other_repositories(steps) else {
         return;
     };
