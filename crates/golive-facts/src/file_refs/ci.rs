@@ -774,6 +774,10 @@ runs:
       shell: bash
     - run: python scripts/mine.py
       shell: bash
+    - uses: actions/checkout@v4
+      with: {repository: org/tools, path: tools}
+    - run: ./tools/lint.sh
+      shell: bash
 ";
         assert_eq!(
             refs(".github/actions/cov/action.yml", action),
