@@ -1,5 +1,6 @@
-//! The repository's Alembic migration graph: every `versions/*.py` with a `revision` and a
-//! `down_revision`, and the heads (revisions no other revision revises).
+//! The repository's Alembic migration graph: every `versions/*.py` with a `revision`, its
+//! `down_revision`, `depends_on` and `branch_labels`, and the heads (revisions no other
+//! revision revises).
 
 use crate::repo_index::RepoIndex;
 use golive_core::{Fact, FactError, Facts};
@@ -12,6 +13,10 @@ use std::sync::LazyLock;
 pub struct AlembicRevision {
     pub revision: String,
     pub down_revisions: Vec<String>,
+    /// The revisions (or branch labels) `depends_on` names, each with its line: Alembic
+    /// applies them first, and refuses to run when one does not resolve.
+    pub depends_on: Vec<(String, u32)>,
+    pub branch_labels: Vec<String>,
     pub path: String,
     pub line: u32,
 }
@@ -30,33 +35,57 @@ pub struct AlembicGraph {
 static REVISION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?m)^revision(?:\s*:\s*[^=\n]+)?\s*=\s*['"]([^'"]+)['"]"#).expect("static regex")
 });
-static DOWN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^down_revision(?:\s*:\s*[^=\n]+)?\s*=\s*"#).expect("static regex")
-});
+static DOWN: LazyLock<Regex> = LazyLock::new(|| assignment("down_revision"));
+static DEPENDS_ON: LazyLock<Regex> = LazyLock::new(|| assignment("depends_on"));
+static BRANCH_LABELS: LazyLock<Regex> = LazyLock::new(|| assignment("branch_labels"));
 static QUOTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"['"]([^'"]+)['"]"#).expect("static regex"));
+
+/// A module-level `name = ` or `name: Type = ` at the start of a line.
+fn assignment(name: &str) -> Regex {
+    Regex::new(&format!(r#"(?m)^{name}(?:\s*:\s*[^=\n]+)?\s*=\s*"#)).expect("static regex")
+}
+
+/// The quoted ids assigned by the first match of `re` (`None`, one string, or a tuple or
+/// list of them, across lines), each with its line; empty when the file does not assign it.
+fn assigned_ids(text: &str, re: &Regex) -> Vec<(String, u32)> {
+    let Some(d) = re.find(text) else {
+        return Vec::new();
+    };
+    let first_line = text[..d.start()].matches('\n').count() as u32 + 1;
+    // Comments are cut line by line, so the joined value keeps the file's line breaks.
+    let value = assigned_value(&text[d.end()..])
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    QUOTED
+        .captures_iter(&value)
+        .filter_map(|c| c.get(1))
+        .map(|m| {
+            let line = first_line + value[..m.start()].matches('\n').count() as u32;
+            (m.as_str().to_string(), line)
+        })
+        .collect()
+}
+
+fn ids_only(ids: Vec<(String, u32)>) -> Vec<String> {
+    ids.into_iter().map(|(id, _)| id).collect()
+}
 
 /// Parses one migration file's text; `None` when it has no `revision = "..."`.
 pub fn parse_migration(text: &str, path: &str) -> Option<AlembicRevision> {
     let caps = REVISION.captures(text)?;
     let m = caps.get(1)?;
     let line = text[..m.start()].matches('\n').count() as u32 + 1;
-    let down_revisions = DOWN
-        .find(text)
-        .map(|d| {
-            let value: Vec<&str> = assigned_value(&text[d.end()..])
-                .lines()
-                .map(|l| l.split('#').next().unwrap_or(""))
-                .collect();
-            QUOTED
-                .captures_iter(&value.join("\n"))
-                .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let down_revisions = ids_only(assigned_ids(text, &DOWN));
+    let depends_on = assigned_ids(text, &DEPENDS_ON);
+    let branch_labels = ids_only(assigned_ids(text, &BRANCH_LABELS));
     Some(AlembicRevision {
         revision: m.as_str().to_string(),
         down_revisions,
+        depends_on,
+        branch_labels,
         path: path.to_string(),
         line,
     })
@@ -107,6 +136,31 @@ impl AlembicGraph {
             }
         }
         g
+    }
+
+    /// Whether Alembic resolves `id` as a `depends_on` target: a revision id, a unique prefix
+    /// of one (Alembic accepts those), a branch label, or `label@head`-style relative names
+    /// whose label exists.
+    pub fn resolves(&self, id: &str) -> bool {
+        if self.revisions.contains_key(id) {
+            return true;
+        }
+        let label = id.split_once('@').map_or(id, |(l, _)| l);
+        if self
+            .revisions
+            .values()
+            .any(|r| r.branch_labels.iter().any(|b| b == label))
+        {
+            return true;
+        }
+        id.len() >= 4
+            && !id.contains('@')
+            && self
+                .revisions
+                .range(id.to_string()..)
+                .take_while(|(k, _)| k.starts_with(id))
+                .count()
+                == 1
     }
 
     /// Revisions that no other revision names as its down_revision.
@@ -199,5 +253,31 @@ mod tests {
         assert_eq!(dup.duplicates.len(), 1);
         assert_eq!(dup.duplicates[0].path, "v/a2.py");
         assert!(!is_migration_path("app/versions.py"));
+    }
+
+    #[test]
+    fn depends_on_resolves_to_revisions_prefixes_and_branch_labels() {
+        let a = "revision = 'aaa111'\ndown_revision = None\nbranch_labels = ('core',)\n";
+        let b = "revision = 'bbb222'\ndown_revision = 'aaa111'\ndepends_on = None\n";
+        let c = "revision = 'ccc333'\ndown_revision = 'bbb222'\n\ndepends_on: Union[str, Sequence[str], None] = [\n    'core@head',  # label\n    'bbb2',\n    'zzz999',\n]\n";
+        let g = AlembicGraph::from_files([("v/a.py", a), ("v/b.py", b), ("v/c.py", c)]);
+        let c = &g.revisions["ccc333"];
+        let deps: Vec<(&str, u32)> = c.depends_on.iter().map(|(d, l)| (d.as_str(), *l)).collect();
+        assert_eq!(deps, vec![("core@head", 5), ("bbb2", 6), ("zzz999", 7)]);
+        assert!(g.revisions["bbb222"].depends_on.is_empty());
+        assert_eq!(g.revisions["aaa111"].branch_labels, vec!["core"]);
+        let unresolved: Vec<&str> = c
+            .depends_on
+            .iter()
+            .map(|(d, _)| d.as_str())
+            .filter(|d| !g.resolves(d))
+            .collect();
+        assert_eq!(unresolved, vec!["zzz999"]);
+        // A prefix that fits two revisions, or one too short to be meant as an id, is no id.
+        let d = "revision = 'bbb299'\ndown_revision = 'ccc333'\n";
+        let g = AlembicGraph::from_files([("v/a.py", a), ("v/b.py", b), ("v/d.py", d)]);
+        assert!(!g.resolves("bbb2"));
+        assert!(!g.resolves("aaa"));
+        assert!(!g.resolves("nolabel@head"));
     }
 }

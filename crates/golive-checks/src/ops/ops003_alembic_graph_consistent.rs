@@ -11,15 +11,16 @@ static META: CheckMeta = CheckMeta {
     slug: "ops-alembic-graph-consistent",
     category: Category::Database,
     severity: Severity::High,
-    summary: "The Alembic migration graph has one head, no dangling down_revision, no duplicate ids and no cycle",
+    summary: "The Alembic migration graph has one head, no dangling down_revision or depends_on, no duplicate ids and no cycle",
     doc: CheckDoc {
         what: "Reads every Alembic migration of the repository (`versions/*.py`: `revision` and \
 `down_revision`, merge tuples included) and checks the graph `alembic upgrade head` walks: each \
 versions directory has exactly one head (two branches that a merge migration joins are fine); \
 every `down_revision` names a revision that exists; no two files share a revision id; no cycle. \
-A migration file with `def upgrade` but no readable `revision` is an error (the graph cannot be \
-decided). `depends_on` and `branch_labels` are not read: a project that keeps several bases on \
-purpose can disable the check. Skipped when the repository has no Alembic migrations.",
+Every `depends_on` entry must name a revision (its full id or a unique prefix) or a \
+`branch_labels` label of the same repository. A migration file with `def upgrade` but no \
+readable `revision` is an error (the graph cannot be decided). A project that keeps several \
+bases on purpose can disable the check. Skipped when the repository has no Alembic migrations.",
         why: "Two heads are what two feature branches that each added a migration leave behind \
 after they merge: `alembic upgrade head` then stops with \"Multiple head revisions are present\" \
 in the middle of the deploy. A `down_revision` pointing at a deleted or mistyped revision, or a \
@@ -43,6 +44,16 @@ parent's id; give a copied migration its own `revision` id.",
 
 fn loc(r: &AlembicRevision) -> Location {
     Location::line(r.path.clone(), r.line)
+}
+
+/// " (did you mean X?)" for an id close to an existing revision's, else "".
+fn did_you_mean(g: &AlembicGraph, id: &str) -> String {
+    golive_core::suggest::did_you_mean(
+        id,
+        &g.revisions.keys().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .map(|s| format!(" (did you mean {s}?)"))
+    .unwrap_or_default()
 }
 
 fn versions_dir(path: &str) -> &str {
@@ -139,12 +150,7 @@ impl Check for AlembicGraphConsistent {
             findings.inspected();
             for down in &r.down_revisions {
                 if !g.revisions.contains_key(down) {
-                    let hint = golive_core::suggest::did_you_mean(
-                        down,
-                        &g.revisions.keys().map(String::as_str).collect::<Vec<_>>(),
-                    )
-                    .map(|s| format!(" (did you mean {s}?)"))
-                    .unwrap_or_default();
+                    let hint = did_you_mean(&g, down);
                     findings.fail(
                         format!(
                             "revision {} has down_revision {down}, which no migration defines{hint}",
@@ -153,6 +159,18 @@ impl Check for AlembicGraphConsistent {
                         loc(r),
                     );
                 }
+            }
+        }
+        for r in g.revisions.values() {
+            for (dep, line) in r.depends_on.iter().filter(|(d, _)| !g.resolves(d)) {
+                let hint = did_you_mean(&g, dep);
+                findings.fail(
+                    format!(
+                        "revision {} depends_on {dep}, which no migration defines as a revision or branch label{hint}",
+                        r.revision
+                    ),
+                    Location::line(r.path.clone(), *line),
+                );
             }
         }
         let mut reported: BTreeSet<&str> = BTreeSet::new();
@@ -198,7 +216,7 @@ impl Check for AlembicGraphConsistent {
                 heads_by_dir.len()
             ),
             "the repository has no Alembic migrations (versions/*.py)",
-            "`alembic merge heads` for several heads; fix down_revision ids that point nowhere; give copied migrations their own id",
+            "`alembic merge heads` for several heads; fix down_revision and depends_on ids that point nowhere; give copied migrations their own id",
         )
     }
 }
