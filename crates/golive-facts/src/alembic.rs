@@ -138,29 +138,15 @@ impl AlembicGraph {
         g
     }
 
-    /// Whether Alembic resolves `id` as a `depends_on` target: a revision id, a unique prefix
-    /// of one (Alembic accepts those), a branch label, or `label@head`-style relative names
-    /// whose label exists.
+    /// Whether Alembic resolves `id` as a `depends_on` target. It looks the name up as it
+    /// stands among revision ids and branch labels (`RevisionMap._add_depends_on`), so a
+    /// prefix or a `label@head` does not resolve there: loading the scripts fails.
     pub fn resolves(&self, id: &str) -> bool {
-        if self.revisions.contains_key(id) {
-            return true;
-        }
-        let label = id.split_once('@').map_or(id, |(l, _)| l);
-        if self
-            .revisions
-            .values()
-            .any(|r| r.branch_labels.iter().any(|b| b == label))
-        {
-            return true;
-        }
-        id.len() >= 4
-            && !id.contains('@')
-            && self
+        self.revisions.contains_key(id)
+            || self
                 .revisions
-                .range(id.to_string()..)
-                .take_while(|(k, _)| k.starts_with(id))
-                .count()
-                == 1
+                .values()
+                .any(|r| r.branch_labels.iter().any(|b| b == id))
     }
 
     /// Revisions that no other revision names as its down_revision.
@@ -256,28 +242,32 @@ mod tests {
     }
 
     #[test]
-    fn depends_on_resolves_to_revisions_prefixes_and_branch_labels() {
+    fn depends_on_resolves_to_revision_ids_and_branch_labels_only() {
         let a = "revision = 'aaa111'\ndown_revision = None\nbranch_labels = ('core',)\n";
         let b = "revision = 'bbb222'\ndown_revision = 'aaa111'\ndepends_on = None\n";
-        let c = "revision = 'ccc333'\ndown_revision = 'bbb222'\n\ndepends_on: Union[str, Sequence[str], None] = [\n    'core@head',  # label\n    'bbb2',\n    'zzz999',\n]\n";
+        let c = "revision = 'ccc333'\ndown_revision = 'bbb222'\n\ndepends_on: Union[str, Sequence[str], None] = [\n    'core',  # label\n    'aaa111',\n    'bbb2',\n    'core@head',\n    'zzz999',\n]\n";
         let g = AlembicGraph::from_files([("v/a.py", a), ("v/b.py", b), ("v/c.py", c)]);
         let c = &g.revisions["ccc333"];
         let deps: Vec<(&str, u32)> = c.depends_on.iter().map(|(d, l)| (d.as_str(), *l)).collect();
-        assert_eq!(deps, vec![("core@head", 5), ("bbb2", 6), ("zzz999", 7)]);
+        assert_eq!(
+            deps,
+            vec![
+                ("core", 5),
+                ("aaa111", 6),
+                ("bbb2", 7),
+                ("core@head", 8),
+                ("zzz999", 9)
+            ]
+        );
         assert!(g.revisions["bbb222"].depends_on.is_empty());
         assert_eq!(g.revisions["aaa111"].branch_labels, vec!["core"]);
+        // Alembic looks each name up as it stands: a prefix or a relative name fails there.
         let unresolved: Vec<&str> = c
             .depends_on
             .iter()
             .map(|(d, _)| d.as_str())
             .filter(|d| !g.resolves(d))
             .collect();
-        assert_eq!(unresolved, vec!["zzz999"]);
-        // A prefix that fits two revisions, or one too short to be meant as an id, is no id.
-        let d = "revision = 'bbb299'\ndown_revision = 'ccc333'\n";
-        let g = AlembicGraph::from_files([("v/a.py", a), ("v/b.py", b), ("v/d.py", d)]);
-        assert!(!g.resolves("bbb2"));
-        assert!(!g.resolves("aaa"));
-        assert!(!g.resolves("nolabel@head"));
+        assert_eq!(unresolved, vec!["bbb2", "core@head", "zzz999"]);
     }
 }

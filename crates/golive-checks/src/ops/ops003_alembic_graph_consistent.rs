@@ -17,8 +17,9 @@ static META: CheckMeta = CheckMeta {
 `down_revision`, merge tuples included) and checks the graph `alembic upgrade head` walks: each \
 versions directory has exactly one head (two branches that a merge migration joins are fine); \
 every `down_revision` names a revision that exists; no two files share a revision id; no cycle. \
-Every `depends_on` entry must name a revision (its full id or a unique prefix) or a \
-`branch_labels` label of the same repository. A migration file with `def upgrade` but no \
+Every `depends_on` entry must be, as written, a revision id or a `branch_labels` label of \
+the same repository: Alembic looks it up as it stands, so a prefix or a `label@head` fails \
+when the scripts load. A migration file with `def upgrade` but no \
 readable `revision` is an error (the graph cannot be decided). A project that keeps several \
 bases on purpose can disable the check. Skipped when the repository has no Alembic migrations.",
         why: "Two heads are what two feature branches that each added a migration leave behind \
