@@ -174,12 +174,25 @@ fn count_words(text: &str) -> usize {
     n
 }
 
+/// A chart's `templates/NOTES.txt` is a Helm template printed after an install, not a
+/// document of the repository: a heading or prose in it says nothing about runbooks.
+fn is_chart_notes(index: &RepoIndex, rel: &str) -> bool {
+    let Some(dir) = rel.strip_suffix("NOTES.txt") else {
+        return false;
+    };
+    let Some(chart) = dir.strip_suffix("templates/") else {
+        return false;
+    };
+    index.get(&format!("{chart}Chart.yaml")).is_some()
+}
+
 impl RepoDocs {
     pub fn build(index: &RepoIndex) -> Self {
         let selected: Vec<(&str, bool)> = index
             .files
             .iter()
             .filter(|f| is_doc(&f.rel, f.kind) && !f.rel.to_ascii_lowercase().contains("changelog"))
+            .filter(|f| !is_chart_notes(index, &f.rel))
             .take(MAX_DOCS)
             .map(|f| (f.rel.as_str(), crate::file_refs::reads_markdown(f)))
             .collect();
@@ -221,6 +234,27 @@ impl Fact for RepoDocs {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_charts_notes_template_is_not_a_document() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let runbook = "# Rollback\n\nhelm rollback the release and check the health endpoint.\n";
+        for (rel, text) in [
+            ("chart/Chart.yaml", "name: api\n"),
+            ("chart/templates/NOTES.txt", runbook),
+            ("notes/templates/NOTES.txt", runbook),
+            ("docs/NOTES.txt", runbook),
+        ] {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("dirs");
+            std::fs::write(p, text).expect("write");
+        }
+        let index = crate::repo_index::RepoIndex::build(dir.path()).expect("index");
+        let docs = super::RepoDocs::build(&index);
+        let rels: Vec<&str> = docs.docs.iter().map(|d| d.rel.as_str()).collect();
+        // Without a Chart.yaml beside it, a templates/ directory is not a chart's.
+        assert_eq!(rels, ["docs/NOTES.txt", "notes/templates/NOTES.txt"]);
+    }
+
     #[test]
     fn counts_words_per_section() {
         let d = super::analyse(

@@ -172,6 +172,11 @@ const NOT_IN_PATHS: [bool; 256] = {
 /// relative path with a `/`.
 pub fn looks_like_repo_file(token: &str, strict: bool) -> bool {
     let t = token.trim_end_matches([',', ';', ')', '.']);
+    // Every test below only refuses, and a bare name in prose is refused at the end: the
+    // cheapest refusal first (most inline code in a README is a value or a key, not a path).
+    if strict && memchr::memchr(b'/', t.as_bytes()).is_none() {
+        return false;
+    }
     if t.is_empty()
         || t.len() > 300
         || t.starts_with(['/', '-', '~', '#', '@'])
@@ -179,10 +184,6 @@ pub fn looks_like_repo_file(token: &str, strict: bool) -> bool {
         || t.contains("...")
         || t.ends_with('/')
     {
-        return false;
-    }
-    // Every test below only refuses, and a bare name in prose is refused at the end.
-    if strict && !t.contains('/') {
         return false;
     }
     let parts: Vec<&str> = t.split('/').collect();
@@ -887,7 +888,9 @@ impl MarkdownRefs {
                             cwd: None,
                         });
                     }
-                } else {
+                } else if memchr::memchr(b'/', c.as_bytes()).is_some() {
+                    // A command's references are its own words, and `prose_command` keeps
+                    // only those with a `/`: inline code without one (`helm install x`) has none.
                     for r in command_refs(c).into_iter().filter(|r| prose_command(r)) {
                         self.out.push(RawRef {
                             line,

@@ -172,6 +172,9 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
     let lf_only = memchr::memchr(b'\r', bytes).is_none();
     let mut pos = 0usize;
     let mut i = 0usize;
+    // One buffer for the rendering of every line with actions: a new string per line grew
+    // from nothing each time (a hundred thousand allocations on helm/charts).
+    let mut rendered = String::new();
     loop {
         // Most lines hold no action: the lines before the next `{{` are copied in one step
         // (or dropped, keeping their line breaks, in an inactive block).
@@ -216,7 +219,7 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
                 break 'line;
             }
             let dot = stack.dot();
-            let mut rendered = String::new();
+            rendered.clear();
             let mut rest = line;
             let mut only_actions = true;
             let mut block_value: Option<(Term, usize)> = None;
