@@ -1682,6 +1682,29 @@ fn helm_values_line(index: &RepoIndex, chart: &str, var: &str) -> Option<(String
     None
 }
 
+/// A template's lines, split on first use.
+struct LazyLines<'a> {
+    text: &'a str,
+    lines: std::cell::OnceCell<Vec<&'a str>>,
+}
+
+impl<'a> LazyLines<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            lines: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Line `i` (0-based), as `str::lines` gives it.
+    fn line(&self, i: usize) -> Option<&'a str> {
+        self.lines
+            .get_or_init(|| self.text.lines().collect())
+            .get(i)
+            .copied()
+    }
+}
+
 impl DeploySets {
     pub fn build(
         index: &RepoIndex,
@@ -1801,8 +1824,9 @@ impl DeploySets {
                 Origin::Helm { .. } => index.read_text(&w.file).ok(),
                 Origin::Plain => None,
             };
-            let template_lines: Option<Vec<&str>> =
-                template_text.as_deref().map(|t| t.lines().collect());
+            // Split into lines only when an `env` entry asks (most workloads have none).
+            let template_lines: Option<LazyLines> =
+                template_text.as_deref().map(|t| LazyLines::new(t));
             let chart = match &w.origin {
                 Origin::Helm { chart } => Some(chart.as_str()),
                 Origin::Plain => None,
@@ -1813,7 +1837,7 @@ impl DeploySets {
                     .and_then(|n| n.scalar_text())
                     .unwrap_or_default();
                 let source = format!("{} container {cname}", w.display());
-                self.add_container_env(index, w, c, &source, chart, template_lines.as_deref());
+                self.add_container_env(index, w, c, &source, chart, template_lines.as_ref());
                 self.add_env_from(manifests, w, c, &source);
             }
         }
@@ -1826,7 +1850,7 @@ impl DeploySets {
         c: &crate::yaml_tree::Node,
         source: &str,
         chart: Option<&str>,
-        template: Option<&[&str]>,
+        template: Option<&LazyLines>,
     ) {
         let Some(env) = c.get("env") else {
             return;
@@ -1866,7 +1890,7 @@ impl DeploySets {
             // that writes the name is the place to fix it.
             if let (Some(chart), Some(t)) = (chart, template) {
                 let written_here = t
-                    .get(line.saturating_sub(1) as usize)
+                    .line(line.saturating_sub(1) as usize)
                     .is_some_and(|l| l.contains(name.as_str()));
                 if !written_here && let Some((f, l)) = helm_values_line(index, chart, &name) {
                     (file, line) = (f, l);

@@ -98,7 +98,14 @@ pub fn looks_like_rule_file(text: &str) -> bool {
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"rules:"));
     static KIND: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"PrometheusRule"));
-    if RULES.find(text.as_bytes()).is_none() && KIND.find(text.as_bytes()).is_none() {
+    static GROUPS_LINE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\ngroups:"));
+    let bytes = text.as_bytes();
+    let has_kind = KIND.find(bytes).is_some();
+    // Without `kind: PrometheusRule`, a rule file needs a line that starts with `groups:`:
+    // Kubernetes RBAC roles (every chart has some) hold `rules:` but no such line.
+    let has_groups_line = text.starts_with("groups:") || GROUPS_LINE.find(bytes).is_some();
+    if !(has_kind || has_groups_line && RULES.find(bytes).is_some()) {
         return false;
     }
     let mut groups = false;
@@ -665,6 +672,21 @@ impl Fact for RuleFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_file_has_groups_at_the_start_of_a_line_or_the_operator_kind() {
+        assert!(looks_like_rule_file(GOOD));
+        assert!(looks_like_rule_file(&format!("# alerts\n{GOOD}")));
+        assert!(looks_like_rule_file(
+            "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec: {}\n"
+        ));
+        // An RBAC role holds `rules:` and no `groups:` line.
+        assert!(!looks_like_rule_file(
+            "kind: Role\nrules:\n- apiGroups: [\"\"]\n  resources: [pods]\n"
+        ));
+        assert!(!looks_like_rule_file("spec:\n  groups:\n  rules:\n"));
+        assert!(!looks_like_rule_file("groups:\n- name: x\n"));
+    }
 
     const GOOD: &str = "groups:\n  - name: api\n    rules:\n      - alert: HighErrorRate\n        expr: sum(rate(http_requests_total{status=~\"5..\"}[5m])) > 0.05\n        for: 10m\n        labels:\n          severity: page\n        annotations:\n          runbook_url: https://runbooks.example.com/high-error-rate\n      - record: job:http_requests:rate5m\n        expr: sum by (job) (rate(http_requests_total[5m]))\n";
 

@@ -35,13 +35,14 @@ pub fn search(docs: &RepoDocs, q: &DocQuery, min_words: usize) -> Outcome {
         .iter()
         .filter(|d| !is_test_or_example_path(&d.rel))
     {
-        let path = d.rel.to_ascii_lowercase();
-        if q.path_words.iter().any(|w| path.contains(w)) {
+        if q.path_words.iter().any(|w| contains_lowercase(&d.rel, w)) {
             consider(Location::file(d.rel.clone()), d.words, d.placeholder);
         }
         for s in &d.sections {
-            let title = s.title.to_ascii_lowercase();
-            if q.heading_words.iter().any(|w| title.contains(w)) {
+            if q.heading_words
+                .iter()
+                .any(|w| contains_lowercase(&s.title, w))
+            {
                 // A section counts with what follows it up to the next heading of its level.
                 let words = section_words(d, s);
                 consider(
@@ -72,6 +73,18 @@ pub fn search(docs: &RepoDocs, q: &DocQuery, min_words: usize) -> Outcome {
     }
 }
 
+/// Whether `text` with ASCII letters lowercased holds `word` (lower-case ASCII), without
+/// lowercasing a copy: the four documentation checks ask it of every heading of every
+/// document, and a substring searcher's set-up cost more than these short comparisons.
+fn contains_lowercase(text: &str, word: &str) -> bool {
+    let w = word.as_bytes();
+    w.is_empty()
+        || text
+            .as_bytes()
+            .windows(w.len())
+            .any(|t| t.eq_ignore_ascii_case(w))
+}
+
 fn section_words(d: &golive_facts::docs::Doc, s: &golive_facts::docs::Section) -> usize {
     let mut words = 0;
     let mut inside = false;
@@ -89,4 +102,28 @@ fn section_words(d: &golive_facts::docs::Doc, s: &golive_facts::docs::Section) -
         }
     }
     words
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contains_lowercase_is_contains_on_the_lowercased_text() {
+        for (text, word) in [
+            ("docs/RUNBOOK.md", "runbook"),
+            ("Disaster Recovery", "disaster recovery"),
+            ("On-Call", "on-call"),
+            ("Overview", "overview "),
+            ("Rückblick BACKUP", "backup"),
+            ("ab", "abc"),
+            ("", "adr"),
+            ("x", ""),
+            ("Café ADR", "adr"),
+        ] {
+            assert_eq!(
+                super::contains_lowercase(text, word),
+                text.to_ascii_lowercase().contains(word),
+                "{text:?} {word:?}"
+            );
+        }
+    }
 }
