@@ -516,6 +516,31 @@ fn find_pair(s: &str, pair: &[u8; 2]) -> Option<usize> {
     None
 }
 
+/// Functions whose one argument is the term's value, as far as the checks care.
+const PASS_THROUGH: [&str; 9] = [
+    "toYaml", "quote", "squote", "toString", "int", "int64", "trim", "lower", "upper",
+];
+
+/// The first words [`eval`] reads: [`PASS_THROUGH`] and the logic functions.
+const READ_FIRST_WORDS: [&str; 12] = [
+    "toYaml", "quote", "squote", "toString", "int", "int64", "trim", "lower", "upper", "not",
+    "and", "or",
+];
+
+/// Whether `expr` has a `|` outside string literals: [`split_pipeline`] would give more than
+/// one stage.
+fn pipe_outside_quotes(expr: &str) -> bool {
+    let mut quote = false;
+    for b in expr.bytes() {
+        match b {
+            b'"' => quote = !quote,
+            b'|' if !quote => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Evaluates one term or a simple function call (`not x`, `and x y`, `or x y`, `eq x y`).
 fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a> {
     let expr = trim_ws(expr);
@@ -529,8 +554,18 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
         .and_then(|e| e.strip_suffix(')'))
         .unwrap_or(expr);
     let expr = trim_ws(expr);
-    if memchr::memchr(b'|', expr.as_bytes()).is_some() && split_pipeline(expr).len() > 1 {
+    if memchr::memchr(b'|', expr.as_bytes()).is_some() && pipe_outside_quotes(expr) {
         return eval_pipeline(expr, cx, dot).0;
+    }
+    // The first word decides most actions with arguments (`include "x.fullname" .`,
+    // `template`, `printf`): one that no rule below reads makes the term unknown without
+    // splitting the rest. A first word with a quote or a byte past ASCII is left to
+    // `tokenize`, which splits those differently.
+    if let Some(end) = expr.bytes().position(crate::ascii_text::is_space) {
+        let first = &expr[..end];
+        if !first.bytes().any(|b| b == b'"' || b >= 0x80) && !READ_FIRST_WORDS.contains(&first) {
+            return Term::Unknown;
+        }
     }
     // Most terms are one word (`.Values.image.tag`): no need to split them. Any byte past
     // ASCII may be Unicode white space, which splits words too.
@@ -542,20 +577,7 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
     } else {
         Vec::new()
     };
-    if words.len() == 2
-        && matches!(
-            words[0],
-            "toYaml"
-                | "quote"
-                | "squote"
-                | "toString"
-                | "int"
-                | "int64"
-                | "trim"
-                | "lower"
-                | "upper"
-        )
-    {
+    if words.len() == 2 && PASS_THROUGH.contains(&words[0]) {
         return eval(words[1], cx, dot);
     }
     if words.len() > 1 {
@@ -772,6 +794,30 @@ mod tests {
         assert!(spec.get("nodeSelector").is_none(), "{}", r.text);
         assert!(spec.at("labels").get(UNRESOLVED).is_some(), "{}", r.text);
         assert_eq!(r.unresolved, 1);
+    }
+
+    #[test]
+    fn the_first_word_decides_calls_with_arguments() {
+        let c = cx("name: api\non: true\n");
+        let t = |e: &str| eval(e, &c, None);
+        assert_eq!(t("include \"x.fullname\" ."), Term::Unknown);
+        assert_eq!(t("printf \"%s-%s\" .Values.name"), Term::Unknown);
+        assert_eq!(t("eq .Values.name \"api\""), Term::Unknown);
+        assert_eq!(t("quote .Values.name").to_inline().as_deref(), Some("api"));
+        assert_eq!(
+            t("toYaml\t.Values.name").to_inline().as_deref(),
+            Some("api")
+        );
+        assert_eq!(t("not .Values.on").truthy(), Some(false));
+        assert_eq!(t("and .Values.on .Values.name").truthy(), Some(true));
+        assert_eq!(t("\"a b\"").to_inline().as_deref(), Some("a b"));
+        // A quote in the first word: split as before, a literal of two words is no call.
+        assert_eq!(t("\"a b\" x"), Term::Unknown);
+        assert_eq!(t("\"a | b\"").to_inline().as_deref(), Some("a | b"));
+        assert_eq!(
+            t(".Values.name | quote").to_inline().as_deref(),
+            Some("api")
+        );
     }
 
     #[test]
