@@ -297,16 +297,16 @@ mod tests {
     fn row(i: usize) -> CheckResult {
         CheckResult {
             check: Some(format!("K8S{i:03}")),
-            slug: (i % 3 != 0).then(|| format!("slug-{i}")),
+            slug: (!i.is_multiple_of(3)).then(|| format!("slug-{i}")),
             category: Category::Security,
             severity: Severity::High,
-            status: if i % 2 == 0 {
+            status: if i.is_multiple_of(2) {
                 Status::Fail
             } else {
                 Status::Pass
             },
             message: format!("line one\nline two \"quoted\" {i} \u{2028} é"),
-            item: (i % 4 == 0).then(|| ItemRef {
+            item: i.is_multiple_of(4).then(|| ItemRef {
                 text: "Rollback documented".into(),
                 source: "docs/CHECKLIST.md".into(),
                 line: 3,
