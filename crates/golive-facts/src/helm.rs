@@ -345,7 +345,22 @@ pub fn render(template: &str, cx: &HelmContext) -> Rendered {
                     Some((term, indent)) => match term {
                         Term::Node(n) if n.is_non_empty_collection() => {
                             out.push_str(&" ".repeat(indent.min(200)));
-                            out.push_str(&to_flow(n));
+                            match &n.value {
+                                // One entry is written as the entry, as Helm writes it: also
+                                // right where the entries merge into the mapping around them
+                                // (`{{ toYaml .Values.podDisruptionBudget | indent 2 }}` under
+                                // `spec:`), where a flow mapping among block keys is not YAML.
+                                Value::Map(entries) if entries.len() == 1 => {
+                                    let e = &entries[0];
+                                    out.push_str(
+                                        &serde_json::to_string(&e.key)
+                                            .unwrap_or_else(|_| "\"\"".into()),
+                                    );
+                                    out.push_str(": ");
+                                    out.push_str(&to_flow(&e.node));
+                                }
+                                _ => out.push_str(&to_flow(n)),
+                            }
                         }
                         Term::Unknown => {
                             out.push_str(&" ".repeat(indent.min(200)));
@@ -817,6 +832,40 @@ mod tests {
         assert_eq!(
             t(".Values.name | quote").to_inline().as_deref(),
             Some("api")
+        );
+    }
+
+    #[test]
+    fn a_one_entry_map_merges_into_the_mapping_around_it() {
+        let values = "pdb:\n  maxUnavailable: 1\nlabels:\n  app.kubernetes.io/component: init\n  tier: web\n";
+        let t = "kind: PodDisruptionBudget\nspec:\n  selector: {}\n{{ toYaml .Values.pdb | indent 2 }}\n";
+        let r = render(t, &cx(values));
+        let doc = &parse_documents(&r.text).unwrap()[0];
+        assert_eq!(
+            doc.at("spec").at("maxUnavailable").as_i64(),
+            Some(1),
+            "{}",
+            r.text
+        );
+        assert_eq!(
+            doc.at("spec").entry("maxUnavailable").map(|e| e.line),
+            Some(4)
+        );
+        // Under its own key the entry means the same as the flow mapping did.
+        let t = "spec:\n  strategy:\n    {{- toYaml .Values.pdb | nindent 4 }}\n";
+        let doc = &parse_documents(&render(t, &cx(values)).text).unwrap()[0];
+        assert_eq!(
+            doc.at("spec").at("strategy").at("maxUnavailable").as_i64(),
+            Some(1)
+        );
+        // Two entries stay one flow mapping: the value of the key above.
+        let t = "metadata:\n  labels:\n    {{- toYaml .Values.labels | nindent 4 }}\n";
+        let doc = &parse_documents(&render(t, &cx(values)).text).unwrap()[0];
+        let labels = doc.at("metadata").at("labels");
+        assert_eq!(labels.at("tier").as_str(), Some("web"));
+        assert_eq!(
+            labels.at("app.kubernetes.io/component").as_str(),
+            Some("init")
         );
     }
 
