@@ -127,6 +127,26 @@ fn report_json(report: &RunReport) -> ReportJson<'_> {
             duration_ms: r.duration_ms,
         })
         .collect();
+    let signoffs = report
+        .signoffs
+        .iter()
+        .map(|s| {
+            json!({
+                "role": s.role, "required": s.required, "state": s.state.as_str(), "by": s.by,
+                "note": s.note, "at": s.at, "commit": s.commit,
+            })
+        })
+        .collect();
+    let waivers = report
+        .waivers
+        .iter()
+        .map(|w| {
+            json!({
+                "target": w.target, "reason": w.reason, "until": w.until, "by": w.by,
+                "source": w.source, "state": w.state.as_str(),
+            })
+        })
+        .collect();
     ReportJson {
         head: ReportHead {
             schema: SCHEMA,
@@ -142,28 +162,10 @@ fn report_json(report: &RunReport) -> ReportJson<'_> {
         },
         results,
         tail: ReportTail {
-        run_id: report.run_id,
-        git_commit: &report.git_commit,
-        signoffs: report
-            .signoffs
-            .iter()
-            .map(|s| {
-                json!({
-                    "role": s.role, "required": s.required, "state": s.state.as_str(), "by": s.by,
-                    "note": s.note, "at": s.at, "commit": s.commit,
-                })
-            })
-            .collect(),
-        waivers: report
-            .waivers
-            .iter()
-            .map(|w| {
-                json!({
-                    "target": w.target, "reason": w.reason, "until": w.until, "by": w.by,
-                    "source": w.source, "state": w.state.as_str(),
-                })
-            })
-            .collect(),
+            run_id: report.run_id,
+            git_commit: &report.git_commit,
+            signoffs,
+            waivers,
         },
     }
 }
@@ -176,14 +178,14 @@ pub fn to_value(report: &RunReport) -> Value {
     })
 }
 
-/// Writes the report to `out` as it is serialised: a large report (thousands of findings on a
-/// monorepo) is never held whole in memory, which growing one string to its size cost in
-/// fresh pages and copies at the end of every run.
+/// Writes the report to `out`, the text `serde_json::to_writer_pretty` writes for the whole
+/// report, byte for byte.
 ///
-/// The result rows, nearly all of the bytes, are serialised on every core: at the end of a
-/// run nothing else is left to do, and one thread writing a 2 MB report was a tail of several
-/// milliseconds with the other cores idle. The text is what `serde_json::to_writer_pretty`
-/// writes for the whole report, byte for byte.
+/// The result rows, nearly all of the bytes, are serialised on every core, each into its own
+/// buffer, then written in order: at the end of a run nothing else is left to do, and one
+/// thread writing a 2 MB report was a tail of several milliseconds with the other cores idle.
+/// The rows are held in memory until written (about the report's size); growing one string to
+/// the whole report, as before streaming, also reallocated and copied it on the way.
 pub fn write(report: &RunReport, out: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
     let doc = report_json(report);
     let workers = if doc.results.len() >= PARALLEL_FROM {
