@@ -536,11 +536,13 @@ const PASS_THROUGH: [&str; 9] = [
     "toYaml", "quote", "squote", "toString", "int", "int64", "trim", "lower", "upper",
 ];
 
-/// The first words [`eval`] reads: [`PASS_THROUGH`] and the logic functions.
-const READ_FIRST_WORDS: [&str; 12] = [
-    "toYaml", "quote", "squote", "toString", "int", "int64", "trim", "lower", "upper", "not",
-    "and", "or",
-];
+/// The logic functions [`eval`] reads the arguments of.
+const LOGIC: [&str; 3] = ["not", "and", "or"];
+
+/// Whether [`eval`] reads a call that starts with `word`.
+fn reads_first_word(word: &str) -> bool {
+    PASS_THROUGH.contains(&word) || LOGIC.contains(&word)
+}
 
 /// Whether `expr` has a `|` outside string literals: [`split_pipeline`] would give more than
 /// one stage.
@@ -578,7 +580,7 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
     // `tokenize`, which splits those differently.
     if let Some(end) = expr.bytes().position(crate::ascii_text::is_space) {
         let first = &expr[..end];
-        if !first.bytes().any(|b| b == b'"' || b >= 0x80) && !READ_FIRST_WORDS.contains(&first) {
+        if !first.bytes().any(|b| b == b'"' || b >= 0x80) && !reads_first_word(first) {
             return Term::Unknown;
         }
     }
@@ -598,7 +600,7 @@ fn eval<'a>(expr: &str, cx: &'a HelmContext, dot: Option<&Term<'a>>) -> Term<'a>
     if words.len() > 1 {
         // Only `not`/`and`/`or` look at their arguments; `include "x" .` and the like are
         // unknown whatever they are given.
-        if !matches!(words[0], "not" | "and" | "or") {
+        if !LOGIC.contains(&words[0]) {
             return Term::Unknown;
         }
         let args: Vec<Term> = words[1..].iter().map(|w| eval(w, cx, dot)).collect();
